@@ -54,10 +54,14 @@ class MiniLM:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             path = model_path()
             try:
+                import transformers
                 from sentence_transformers import SentenceTransformer
 
+                transformers.utils.logging.disable_progress_bar()
                 self._model = SentenceTransformer(path, device="cpu")
             except Exception as exc:  # a broken install shows up as many exception types
                 raise ModelUnavailable(f"cannot load the embedding model from {path} ({exc.__class__.__name__}: {exc}); {INSTALL_HINT}") from None

@@ -1,0 +1,1 @@
+"""Calibration of the rubric against human grades and labels."""

@@ -1,0 +1,75 @@
+"""Helpers every verb shares: one-line errors, loading the pack, building the scorer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from coach.content import ContentError, ContentPack, load_pack
+from coach.locations import bundled_content_dir
+from coach.scoring import MiniLM, ModelUnavailable, Scorer
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    print(f"coach: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def warn(message: str) -> None:
+    print(f"coach: warning: {message}", file=sys.stderr)
+
+
+def add_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="content pack directory (default: the bundled pack)",
+    )
+
+
+def load_content(args: argparse.Namespace) -> ContentPack:
+    root = args.content or bundled_content_dir()
+    try:
+        return load_pack(root)
+    except ContentError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def read_text_file(path: Path, flag: str) -> str:
+    """Read a user's text file, or raise a one-line UsageError naming the flag."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{flag} {path}: file not found") from None
+    except IsADirectoryError:
+        raise UsageError(f"{flag} {path}: is a directory, expected a text file") from None
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in raw[:4096]:
+        raise UsageError(f"{flag} {path}: looks like a binary file, expected UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{flag} {path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+
+
+def build_scorer(pack: ContentPack, quiet: bool = False) -> Scorer:
+    """The scorer with the real model, or keyword checks only (with a warning) if it is missing."""
+    embedder = MiniLM()
+    try:
+        embedder.load()
+    except ModelUnavailable as exc:
+        if not quiet:
+            warn(f"{exc}; scoring with keyword checks only")
+        return Scorer(pack, None)
+    return Scorer(pack, embedder)

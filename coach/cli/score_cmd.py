@@ -1,0 +1,178 @@
+"""`coach score`: score one answer (file or stdin) or a JSONL batch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from coach.cli.common import UsageError, add_content_option, build_scorer, load_content, read_text_file
+from coach.cli.render import render_result
+from coach.content import ContentPack
+from coach.scoring import EmptyAnswer, Scorer
+
+BATCH_CHUNK = 64
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "score",
+        help="score an answer to a question",
+        description="Score one answer (from --file or standard input) or a JSONL batch.",
+    )
+    parser.add_argument("-q", "--question", metavar="Q", help="question id or 1-based position")
+    parser.add_argument("--file", metavar="F", type=Path, help="answer text file (default: stdin)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--batch", metavar="IN.jsonl", type=Path, help="score many answers")
+    parser.add_argument("--out", metavar="OUT.jsonl", type=Path, help="batch output (default: stdout)")
+    add_content_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch:
+        if args.file or args.question:
+            raise UsageError("--batch takes questions from its records; drop -q/--file")
+        return run_batch(args)
+    if not args.question:
+        raise UsageError("score needs -q/--question (an id or 1 to 10) or --batch IN.jsonl")
+    pack = load_content(args)
+    question = find(pack, args.question, "-q/--question")
+    answer = read_answer(args)
+    scorer = build_scorer(pack)
+    try:
+        result = scorer.score(question.id, answer)
+    except EmptyAnswer as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_result(result, question))
+    return 0
+
+
+def find(pack: ContentPack, ref: str, flag: str) -> Any:
+    try:
+        return pack.find_question(ref)
+    except KeyError as exc:
+        raise UsageError(f"{flag} {ref}: {exc.args[0]}") from None
+
+
+def read_answer(args: argparse.Namespace) -> str:
+    if args.file:
+        return read_text_file(args.file, "--file")
+    if sys.stdin is None:
+        raise UsageError("no answer given: pass --file F or pipe the answer on standard input")
+    if sys.stdin.isatty():
+        print("Type or paste your answer, then press Ctrl-D on an empty line:", file=sys.stderr)
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+        self.total = max(1, total)
+        self.stream = stream
+        self.live = stream.isatty()
+        self.last_percent = -1
+
+    def update(self, done: int) -> None:
+        percent = 100 * done // self.total
+        if percent == self.last_percent:
+            return
+        if self.live:
+            filled = percent * 30 // 100
+            bar = "#" * filled + "-" * (30 - filled)
+            self.stream.write(f"\rscoring [{bar}] {done}/{self.total}")
+            self.stream.flush()
+        elif percent // 10 != self.last_percent // 10 or done == self.total:
+            self.stream.write(f"scoring {done}/{self.total} ({percent}%)\n")
+        self.last_percent = percent
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+
+
+def parse_batch_line(pack: ContentPack, line: str, number: int) -> tuple[Any, str, str]:
+    """(record id, question id, answer) or UsageError naming the line and field."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"line {number}: not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise UsageError(f"line {number}: expected a JSON object with question and answer")
+    record_id = record.get("id", number)
+    question = record.get("question")
+    answer = record.get("answer")
+    if question is None or isinstance(question, bool) or not isinstance(question, str | int):
+        raise UsageError(f"line {number}: field 'question' must be a question id or position")
+    if not isinstance(answer, str):
+        raise UsageError(f"line {number}: field 'answer' must be a string")
+    try:
+        found = pack.find_question(question)
+    except KeyError as exc:
+        raise UsageError(f"line {number}: field 'question': {exc.args[0]}") from None
+    if not answer.strip():
+        raise UsageError(f"line {number}: field 'answer' is empty")
+    return record_id, found.id, answer
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    pack = load_content(args)
+    text = read_text_file(args.batch, "--batch")
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    scorer = build_scorer(pack)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    progress = Progress(len(lines))
+    errors = 0
+    try:
+        for start in range(0, len(lines), BATCH_CHUNK):
+            chunk = lines[start : start + BATCH_CHUNK]
+            errors += score_chunk(pack, scorer, chunk, out)
+            progress.update(start + len(chunk))
+    finally:
+        progress.close()
+        if args.out:
+            out.close()
+    if errors:
+        print(f"coach: {errors} of {len(lines)} records had errors (see their 'error' lines)", file=sys.stderr)
+        return 2
+    return 0
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    number: int
+    record_id: Any
+    question_id: str = ""
+    answer: str = ""
+    error: str = ""
+
+
+def score_chunk(pack: ContentPack, scorer: Scorer, chunk: list[tuple[int, str]], out: TextIO) -> int:
+    records: list[BatchRecord] = []
+    for number, line in chunk:
+        try:
+            record_id, question_id, answer = parse_batch_line(pack, line, number)
+            records.append(BatchRecord(number, record_id, question_id, answer))
+        except UsageError as exc:
+            records.append(BatchRecord(number, None, error=str(exc)))
+    good = [r for r in records if not r.error]
+    results = iter(scorer.score_many([(r.question_id, r.answer) for r in good]))
+    for record in records:
+        if record.error:
+            payload = {"id": record.record_id, "line": record.number, "error": record.error}
+            print(f"coach: error: {record.error}", file=sys.stderr)
+        else:
+            payload = {"id": record.record_id, **next(results).to_dict()}
+        out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    return sum(1 for r in records if r.error)

@@ -1,0 +1,1 @@
+"""Scorecards and progress reports in HTML and Markdown."""

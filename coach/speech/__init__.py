@@ -1,0 +1,1 @@
+"""Offline speech: transcription with faster-whisper and delivery metrics."""

@@ -1,0 +1,1 @@
+"""Practice history in SQLite: candidates, attempts, sessions, schedules."""
