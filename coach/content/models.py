@@ -119,6 +119,8 @@ class Signal(Strict):
     counter_keywords: list[str] = Field(default_factory=list)
     semantic: Semantic = Semantic(low=0.3, high=0.6)
     semantic_weight: float = Field(default=0.5, ge=0, le=1)
+    # A keyword followed by one of these words does not count ("introduced me" is receiving).
+    not_followed_by: list[str] = Field(default_factory=list)
     tip: str = ""
 
 
@@ -141,6 +143,8 @@ class Mistake(Signal):
     threshold: float = Field(default=0.5, ge=0, le=1)
     # For ignores_cross_functional: whether silence about partner teams is itself the mistake.
     expected: bool = False
+    # For activity_over_outcome: this many activity figures (events, cards, followers) make a boast.
+    min_count: int = Field(default=0, ge=0)
 
 
 class Criteria(Strict):
@@ -180,7 +184,12 @@ class Language(Strict):
     lecture_cues: list[str] = Field(default_factory=list)
     criticism_targets: list[str] = Field(default_factory=list)
     criticism_words: list[str] = Field(default_factory=list)
+    cross_functional_roles: list[str] = Field(default_factory=list)
     cross_functional_teams: list[str] = Field(default_factory=list)
+    team_markers: list[str] = Field(default_factory=list)
+    buzzwords: list[str] = Field(default_factory=list)
+    weakness_cues: list[str] = Field(default_factory=list)
+    imperative_verbs: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from coach.content import CRITERION_IDS, MISTAKE_IDS, STAR_PARTS, ContentPack, Question, Rubric
 from coach.content.models import Criterion, Mistake, PartRubric, Signal
 from coach.scoring.embedding import Embedder
-from coach.scoring.matching import Hit, PhraseIndex, PhraseSet
+from coach.scoring.matching import Hit, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier
 from coach.scoring.result import (
     CriterionResult,
@@ -51,6 +51,7 @@ class SignalSpec:
     positive: PhraseSet
     counter: PhraseSet
     rows: slice  # its exemplars' rows in the prepared exemplar matrix
+    blockers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ class Prepared:
     topic_vector: np.ndarray | None
     networking_vector: np.ndarray | None
     model_vector: np.ndarray | None
-    cross_functional: PhraseSet
+    cross_functional_roles: PhraseSet
+    cross_functional_teams: PhraseSet
+    team_markers: frozenset[tuple[str, ...]]
     criticism_words: PhraseSet
     criticism_targets: PhraseSet
     part_cues: dict[str, PhraseSet]
@@ -98,6 +101,8 @@ class Scorer:
             *((f"mistake:{m}", getattr(rubric.mistakes, m)) for m in MISTAKE_IDS),
         ]
         all_phrases: list[str] = [
+            *language.buzzwords,
+            *language.cross_functional_roles,
             *language.cross_functional_teams,
             *language.criticism_words,
             *language.criticism_targets,
@@ -119,6 +124,7 @@ class Scorer:
                 PhraseSet.of(signal.keywords),
                 PhraseSet.of(signal.counter_keywords),
                 slice(start, len(texts)),
+                frozenset(t for w in signal.not_followed_by for t in phrase_key(w)),
             )
         index = PhraseIndex(
             all_phrases, language.negation_cues, rubric.grading.fuzzy_ratio, language.deferral_cues
@@ -130,6 +136,9 @@ class Scorer:
             language.lecture_cues,
             language.negation_cues,
             rubric.star.situation.cues,
+            PhraseSet.of([*language.buzzwords, *question.key_concepts]),
+            language.weakness_cues,
+            language.imperative_verbs,
         )
         model_sentences = [s.text for s in split_sentences(question.model_answer.text())]
         topic_texts = [
@@ -161,7 +170,9 @@ class Scorer:
             topic_vector=topic,
             networking_vector=networking,
             model_vector=model,
-            cross_functional=PhraseSet.of(language.cross_functional_teams),
+            cross_functional_roles=PhraseSet.of(language.cross_functional_roles),
+            cross_functional_teams=PhraseSet.of(language.cross_functional_teams),
+            team_markers=PhraseSet.of(language.team_markers).keys,
             criticism_words=PhraseSet.of(language.criticism_words),
             criticism_targets=PhraseSet.of(language.criticism_targets),
             part_cues=part_cues,
@@ -230,9 +241,20 @@ class _Scoring:
         best = float(self.similarity[fact.index, spec.rows].max())
         return _ramp(best, spec.signal.semantic.low, spec.signal.semantic.high)
 
-    def polarity(self, spec: SignalSpec, hits: Sequence[Hit]) -> tuple[bool, bool]:
+    def polarity(self, spec: SignalSpec, fact: SentenceFacts) -> tuple[bool, bool]:
         """(for, against): keyword evidence for the signal and against it, negation applied."""
-        positive = spec.positive.matches(hits)
+        hits = fact.hits
+        if fact.weakness:
+            return False, bool(spec.positive.matches(hits))
+        positive = [
+            h
+            for h in spec.positive.matches(hits)
+            if not (
+                spec.blockers
+                and h.start + len(h.phrase) < len(fact.tokens)
+                and fact.tokens[h.start + len(h.phrase)] in spec.blockers
+            )
+        ]
         counter = spec.counter.matches(hits)
         supports = any(not h.negated for h in positive) or any(h.negated or h.deferred for h in counter)
         opposes = any(h.negated for h in positive) or any(not (h.negated or h.deferred) for h in counter)
@@ -241,7 +263,7 @@ class _Scoring:
     def signal_score(self, spec: SignalSpec, fact: SentenceFacts, own_only: bool) -> float:
         if not fact.eligible:
             return 0.0
-        supports, opposes = self.polarity(spec, fact.hits)
+        supports, opposes = self.polarity(spec, fact)
         if opposes and not supports:
             return 0.0
         sem = self.semantic(spec, fact)
@@ -264,36 +286,42 @@ class _Scoring:
 
     # ---------------------------------------------------------------- STAR
 
-    def star(self) -> tuple[dict[str, StarPartResult], list[str | None], bool]:
-        count = len(self.facts)
-        labels: list[str | None] = []
-        part_scores: list[dict[str, float]] = []
-        for fact in self.facts:
-            position = fact.index / (count - 1) if count > 1 else 0.5
-            scores: dict[str, float] = {}
-            for part in STAR_PARTS:
-                spec = self.p.signals[f"part:{part}"]
-                cue = bool(self.p.part_cues[part].matches(fact.hits))
-                score = 0.6 * self.semantic(spec, fact) + 0.45 * cue
-                if self.similarity is None:
-                    score = 0.7 * cue
-                if part == "situation":
-                    score += 0.12 * (1 - position)
-                elif part == "task":
-                    score += 0.04 * (1 - position)
-                elif part == "result":
-                    score += 0.12 * position + 0.35 * bool(fact.impact_numbers())
-                scores[part] = score
-            part_scores.append(scores)
-            if fact.own and fact.eligible:
-                labels.append(max(scores, key=lambda k: scores[k]))
+    def part_scores(self, fact: SentenceFacts, position: float) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for part in STAR_PARTS:
+            spec = self.p.signals[f"part:{part}"]
+            cue = bool(self.p.part_cues[part].matches(fact.hits))
+            if self.similarity is None:
+                score = 0.7 * cue
             else:
-                labels.append(None)
+                score = 0.6 * self.semantic(spec, fact) + 0.45 * cue
+            if part == "situation":
+                score += 0.15 * (1 - position)
+            elif part == "task":
+                score += 0.05 * (1 - position)
+            elif part == "result":
+                score += 0.15 * position + 0.5 * bool(fact.impact_numbers())
+            scores[part] = score
+        return scores
+
+    def star(self) -> tuple[dict[str, StarPartResult], list[str | None], bool]:
+        """Label each story sentence with its best STAR part; a part is present when some
+        sentence of the story shows it strongly enough, even if another part labels it."""
+        count = len(self.facts)
+        story = [f for f in self.facts if f.own and f.eligible]
+        scores = {
+            f.index: self.part_scores(f, f.index / (count - 1) if count > 1 else 0.5) for f in story
+        }
+        labels: list[str | None] = [None] * count
+        for index, by_part in scores.items():
+            labels[index] = max(by_part, key=lambda k: by_part[k])
         parts: dict[str, StarPartResult] = {}
         for part in STAR_PARTS:
             threshold = getattr(self.rubric.star, part).threshold
-            chosen = [f for f, label in zip(self.facts, labels, strict=True) if label == part]
-            best = max((part_scores[f.index][part] for f in chosen), default=0.0)
+            best = max((by_part[part] for by_part in scores.values()), default=0.0)
+            chosen = [f for f in story if labels[f.index] == part]
+            if not chosen and best >= threshold:
+                chosen = [max(story, key=lambda f: scores[f.index][part])]
             parts[part] = StarPartResult(
                 present=best >= threshold,
                 sentences=tuple(self.evidence(f) for f in chosen),
@@ -302,7 +330,7 @@ class _Scoring:
         positions = {
             part: float(np.mean([i for i, label in enumerate(labels) if label == part]))
             for part in STAR_PARTS
-            if parts[part].present
+            if parts[part].present and part in labels
         }
         order = [positions[p] for p in STAR_PARTS if p in positions]
         order_ok = all(b >= a - 1 for a, b in zip(order, order[1:], strict=False))
@@ -349,7 +377,7 @@ class _Scoring:
         scored = [(self.signal_score(spec, f, criterion.own_example), f) for f in self.facts]
         score, evidence = self.combine(scored)
         passed = score >= criterion.threshold
-        against = [f for f in self.facts if self.polarity(spec, f.hits) == (False, True)]
+        against = [f for f in self.facts if self.polarity(spec, f) == (False, True)]
         if passed:
             reason = "shown in your own example" if all(f.own for f in evidence) else "shown"
         elif against:
@@ -369,12 +397,16 @@ class _Scoring:
     def mistakes(self, criteria: dict[str, CriterionResult]) -> list[MistakeResult]:
         found: list[MistakeResult] = []
         m = self.rubric.mistakes
+        criticism = self.criticism(m.criticizes_others)
         checks = (
             ("generic", self.generic(m.generic, criteria)),
             ("activity_over_outcome", self.activity(m.activity_over_outcome, criteria)),
-            ("criticizes_others", self.criticism(m.criticizes_others)),
+            ("criticizes_others", criticism),
             ("transactional", self.transactional(m.transactional, criteria)),
-            ("ignores_cross_functional", self.cross_functional(m.ignores_cross_functional)),
+            (
+                "ignores_cross_functional",
+                self.cross_functional(m.ignores_cross_functional, criticism[0] if criticism else []),
+            ),
         )
         for mistake_id, outcome in checks:
             if outcome is not None:
@@ -405,15 +437,19 @@ class _Scoring:
     def activity(
         self, mistake: Mistake, criteria: dict[str, CriterionResult]
     ) -> tuple[list[SentenceFacts], str] | None:
-        spec = self.p.signals["mistake:activity_over_outcome"]
-        scored = []
-        for fact in self.facts:
-            score = 1.0 if fact.activity_numbers() else self.signal_score(spec, fact, own_only=False)
-            scored.append((score, fact))
-        hits = [f for s, f in scored if s >= mistake.threshold]
-        if not hits or criteria["metrics"].passed:
+        if criteria["metrics"].passed:
             return None
-        return hits[:3], "activity counted as success, with no business result in numbers"
+        spec = self.p.signals["mistake:activity_over_outcome"]
+        counted = [f for f in self.facts if f.own and f.activity_numbers()]
+        figures = sum(len(f.activity_numbers()) for f in counted)
+        if figures >= mistake.min_count > 0:
+            return counted[:3], f"{figures} activity figures and no business result in numbers"
+        boasts = [
+            f for f in self.facts if self.signal_score(spec, f, own_only=False) >= mistake.threshold
+        ]
+        if boasts:
+            return boasts[:3], "activity counted as success, with no business result in numbers"
+        return None
 
     def criticism(self, mistake: Mistake) -> tuple[list[SentenceFacts], str] | None:
         spec = self.p.signals["mistake:criticizes_others"]
@@ -446,19 +482,39 @@ class _Scoring:
             hits.append(fact)
         return (hits[:3], "asks or pitches before giving anything") if hits else None
 
-    def cross_functional(self, mistake: Mistake) -> tuple[list[SentenceFacts], str] | None:
+    def names_own_team(self, fact: SentenceFacts) -> bool:
+        """Does this sentence bring in one of the candidate's own partner teams?"""
+        if not (fact.own and fact.eligible):
+            return False
+        if any(not h.negated for h in self.p.cross_functional_roles.matches(fact.hits)):
+            return True
+        for hit in self.p.cross_functional_teams.matches(fact.hits):
+            before = fact.tokens[max(0, hit.start - 3) : hit.start]
+            markers = any(
+                tuple(before[i : i + len(m)]) == m
+                for m in self.p.team_markers
+                for i in range(len(before) - len(m) + 1)
+            )
+            if markers and not hit.negated:
+                return True
+        return False
+
+    def cross_functional(
+        self, mistake: Mistake, criticism: list[SentenceFacts]
+    ) -> tuple[list[SentenceFacts], str] | None:
         spec = self.p.signals["mistake:ignores_cross_functional"]
         dismissive = [
             f for f in self.facts if self.signal_score(spec, f, own_only=False) >= mistake.threshold
         ]
+        dismissive += [
+            f
+            for f in criticism
+            if f not in dismissive
+            and (self.p.cross_functional_roles.matches(f.hits) or self.p.cross_functional_teams.matches(f.hits))
+        ]
         if dismissive:
-            return dismissive[:2], "works around partner teams"
-        if not mistake.expected:
-            return None
-        mentioned = any(
-            not h.negated for f in self.facts for h in self.p.cross_functional.matches(f.hits)
-        )
-        if mentioned:
+            return dismissive[:2], "works around or runs down partner teams"
+        if not mistake.expected or any(self.names_own_team(f) for f in self.facts):
             return None
         return [], "no marketing, product, customer success or other partner team is involved"
 

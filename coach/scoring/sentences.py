@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.scoring.matching import CANCELLERS, Hit, PhraseIndex, phrase_key
+from coach.scoring.matching import CANCELLERS, Hit, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier, NumberMention
 from coach.scoring.text import Span
 
 IRREGULAR_PAST = frozenset(
     "was were had did made met sent built grew took led ran brought gave spent wrote got began won went "
-    "came found kept left told said saw became chose drove held knew lost paid put set sold spoke stood "
-    "thought understood bought caught taught felt heard meant read sat shook struck swore threw woke".split()
+    "came found kept left told said saw became chose drove held knew lost paid sold spoke stood "
+    "thought understood bought caught taught felt heard meant sat shook struck swore threw woke".split()
 )
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z&]+")
 _TIME_ANCHOR = re.compile(
@@ -21,6 +21,15 @@ _TIME_ANCHOR = re.compile(
     re.I,
 )
 MIN_EVIDENCE_TOKENS = 4
+# "-ed" words are past-tense verbs only after a subject ("we closed"), not as adjectives
+# ("qualified opportunities", "connected teams").
+SUBJECTS = frozenset(
+    "i we he she they it who which that and then also later finally eventually quickly soon "
+    "immediately personally both partner team company client customer".split()
+)
+# A sentence where this share of the words are rubric phrases is a buzzword pile, not a sentence.
+BUZZ_SHARE = 0.2
+LEAD_INS = frozenset("and then so first second third fourth finally also always never next just".split())
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class SentenceFacts:
     specific: bool  # names, numbers or dates: the kind of detail only a real story has
     list_like: bool  # a run of buzzwords rather than a sentence
     negated: bool  # holds a negation that is not cancelled ("never miss" is not one)
+    weakness: bool = False  # admits a weakness ("I'm not great at follow-up")
 
     @property
     def eligible(self) -> bool:
@@ -60,8 +70,14 @@ class SentenceReader:
         lecture_cues: list[str],
         negation_cues: list[str],
         anchor_cues: list[str],
+        buzzwords: PhraseSet,
+        weakness_cues: list[str],
+        imperative_verbs: list[str],
     ) -> None:
+        self.weakness_keys = {phrase_key(c) for c in weakness_cues}
+        self.imperatives = {t for v in imperative_verbs for t in phrase_key(v)[:1]}
         self.index = index
+        self.buzzwords = buzzwords
         self.numbers = numbers
         self.first_person = {t for p in first_person for t in phrase_key(p)}
         self.lecture_keys = {phrase_key(c) for c in lecture_cues}
@@ -82,10 +98,20 @@ class SentenceReader:
         numbers = tuple(self.numbers.find(span.text))
         raw = [w.strip(".,;:!?\"'()").lower() for w in span.text.split()]
         first_person = any(t in self.first_person for t in tokens)
-        past = any(w in IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed")) for w in raw)
+        past = any(
+            w in IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed") and i > 0 and raw[i - 1] in SUBJECTS)
+            for i, w in enumerate(raw)
+        )
         lecture_cue = self._contains(tokens, self.lecture_keys)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
-        lecture = lecture_cue or (second_person and not first_person) or not (first_person or past)
+        lead = [t for t in tokens if t[0].isalnum() and t not in LEAD_INS]
+        imperative = bool(lead) and lead[0] in self.imperatives
+        lecture = (
+            lecture_cue
+            or imperative
+            or (second_person and not first_person)
+            or not (first_person or past)
+        )
         specific = bool(
             numbers
             or _PROPER.search(span.text)
@@ -94,7 +120,12 @@ class SentenceReader:
         )
         commas = span.text.count(",") + span.text.count(";")
         word_count = len(raw)
-        list_like = commas >= 3 and word_count / (commas + 1) < 4.5
+        buzz_hits = self.buzzwords.matches(hits)
+        covered = {h.start + k for h in buzz_hits for k in range(len(h.phrase))}
+        words_only = [t for t in tokens if t[0].isalnum()]
+        impact = any(n.kind == "impact" for n in numbers)
+        buzz = len(covered) / max(1, len(words_only)) >= BUZZ_SHARE and not impact
+        list_like = buzz or (commas >= 3 and word_count / (commas + 1) < 4.5)
         negated = self._negation(tokens)
         return SentenceFacts(
             index=index,
@@ -109,6 +140,7 @@ class SentenceReader:
             specific=specific,
             list_like=list_like,
             negated=negated,
+            weakness=self._contains(tokens, self.weakness_keys),
         )
 
     def _negation(self, tokens: tuple[str, ...]) -> bool:

@@ -1,0 +1,347 @@
+"""Delivery metrics from word timestamps: pace, fillers, long pauses, time against the target.
+
+Pure functions over a `Transcript` (no audio, no model), so the TUI can recompute them cheaply.
+
+- Pace is words per minute over the time spent speaking (first word to last, long pauses left
+  out: they are reported on their own). Numerals count as the words said: "2.4" is "two point
+  four". Below 110 or above 180 is flagged; 120-160 is the aim.
+- Fillers come from the rubric's `language.fillers` (default: um, uh, like, you know, sort of,
+  basically). "like", "you know", "sort of", "kind of" and "I mean" are also ordinary words, so
+  they count only where they work as fillers ("I'd like to" and "what kind of partner" do not).
+  Above 5 per minute is flagged.
+- A long pause is a silence over 2 s between two words; it is reported with where it falls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from coach.speech.transcribe import Transcript, Word
+
+DEFAULT_FILLERS: tuple[str, ...] = ("um", "uh", "like", "you know", "sort of", "basically")
+WPM_SLOW, WPM_FAST = 110.0, 180.0
+WPM_AIM = (120.0, 160.0)
+FILLERS_PER_MIN_MAX = 5.0
+LONG_PAUSE_S = 2.0
+TARGET_LONG, TARGET_SHORT = 1.25, 0.5  # spoken time over / under these shares of the target
+
+Pace = Literal["too slow", "a bit slow", "good", "a bit fast", "too fast"]
+TimeVerdict = Literal["short", "ok", "long"]
+
+
+@dataclass(frozen=True)
+class Filler:
+    word: str
+    t: float  # seconds from the start of the audio
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"word": self.word, "t": round(self.t, 2)}
+
+
+@dataclass(frozen=True)
+class Pause:
+    t: float  # where the silence starts, in seconds from the start of the audio
+    length_s: float
+    after: str  # the word said just before it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": round(self.t, 2), "length_s": round(self.length_s, 2), "after": self.after}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    duration_s: float  # length of the audio
+    speaking_s: float  # first word to last word, pauses included
+    word_count: int  # words said (numerals expanded)
+    wpm: float
+    pace: Pace
+    fillers: tuple[Filler, ...]
+    filler_per_min: float
+    pauses: tuple[Pause, ...]
+    target_seconds: int | None
+    time_verdict: TimeVerdict | None
+    notes: tuple[str, ...]  # one short line per metric, for people
+
+    @property
+    def pace_flagged(self) -> bool:
+        return self.pace in ("too slow", "too fast")
+
+    @property
+    def fillers_flagged(self) -> bool:
+        return self.filler_per_min > FILLERS_PER_MIN_MAX
+
+    def filler_counts(self) -> list[tuple[str, int]]:
+        return Counter(f.word for f in self.fillers).most_common()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "duration_s": round(self.duration_s, 2),
+            "speaking_s": round(self.speaking_s, 2),
+            "word_count": self.word_count,
+            "wpm": round(self.wpm, 1),
+            "pace": self.pace,
+            "pace_flagged": self.pace_flagged,
+            "fillers": [f.to_dict() for f in self.fillers],
+            "filler_per_min": round(self.filler_per_min, 2),
+            "fillers_flagged": self.fillers_flagged,
+            "pauses": [p.to_dict() for p in self.pauses],
+            "target_seconds": self.target_seconds,
+            "time_verdict": self.time_verdict,
+            "notes": list(self.notes),
+        }
+
+
+def analyze(
+    transcript: Transcript,
+    fillers: Sequence[str] | None = None,
+    target_seconds: int | None = None,
+) -> Delivery:
+    """Delivery metrics of a transcript; `fillers` as in the rubric's `language.fillers`."""
+    words = transcript.words
+    speaking = max(0.0, transcript.speech_end - transcript.speech_start)
+    pauses = find_pauses(words)
+    active = max(speaking - sum(p.length_s for p in pauses), 1.0)
+    count = sum(spoken_word_count(w.text) for w in words)
+    wpm = 60.0 * count / active if words else 0.0
+    found = find_fillers(words, DEFAULT_FILLERS if fillers is None else fillers)
+    per_min = 60.0 * len(found) / max(speaking, 1.0) if words else 0.0
+    verdict = time_verdict(speaking, target_seconds)
+    pace = pace_of(wpm)
+    notes = _notes(wpm, pace, found, per_min, pauses, speaking, target_seconds, verdict)
+    return Delivery(
+        duration_s=transcript.duration_s,
+        speaking_s=speaking,
+        word_count=count,
+        wpm=wpm,
+        pace=pace,
+        fillers=tuple(found),
+        filler_per_min=per_min,
+        pauses=tuple(pauses),
+        target_seconds=target_seconds,
+        time_verdict=verdict,
+        notes=tuple(notes),
+    )
+
+
+def pace_of(wpm: float) -> Pace:
+    if wpm < WPM_SLOW:
+        return "too slow"
+    if wpm > WPM_FAST:
+        return "too fast"
+    if wpm < WPM_AIM[0]:
+        return "a bit slow"
+    if wpm > WPM_AIM[1]:
+        return "a bit fast"
+    return "good"
+
+
+def time_verdict(speaking_s: float, target_seconds: int | None) -> TimeVerdict | None:
+    if not target_seconds:
+        return None
+    if speaking_s > TARGET_LONG * target_seconds:
+        return "long"
+    if speaking_s < TARGET_SHORT * target_seconds:
+        return "short"
+    return "ok"
+
+
+def find_pauses(words: Sequence[Word], min_length: float = LONG_PAUSE_S) -> list[Pause]:
+    """Silences longer than `min_length` between consecutive words."""
+    pauses = []
+    for before, after in zip(words, words[1:], strict=False):
+        gap = after.start - before.end
+        if gap > min_length:
+            pauses.append(Pause(before.end, gap, before.text))
+    return pauses
+
+
+# ------------------------------------------------------------------ fillers
+
+_VARIANTS = [
+    (re.compile(r"^(h?u+m+|u+h+m+|e+m+)$"), "um"),
+    (re.compile(r"^(u+h+|a+h+)$"), "uh"),
+    (re.compile(r"^(e+r+m*|e+h+m+)$"), "erm"),
+    (re.compile(r"^(h+m+|m+h*m+)$"), "hmm"),
+]
+_LIKE_NOT_AFTER = {"would", "i'd", "we'd", "you'd", "they'd", "feel", "felt", "looks"}
+_YOU_KNOW_NOT_AFTER = {"do", "did", "don't", "didn't", "if", "would", "let", "as", "so", "now", "what"}
+_YOU_KNOW_NOT_BEFORE = {
+    "that", "what", "how", "who", "where", "when", "why", "whether", "him", "her", "them", "it",
+    "the", "a", "an", "this", "these", "those", "someone", "somebody", "about", "me", "us",
+}
+_KIND_NOT_AFTER = {
+    "what", "which", "this", "that", "the", "a", "an", "any", "some", "every", "one", "same",
+    "different", "right", "wrong", "that's", "no", "other", "new", "first", "those", "these",
+}
+_MEAN_NOT_AFTER = {"what", "which", "do", "did", "don't", "didn't"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    norm: str
+    start: float
+    pause_before: bool  # a comma or sentence end just before this word (or the very start)
+    pause_after: bool  # a comma or sentence end right after it
+
+
+def _tokens(words: Sequence[Word]) -> list[_Token]:
+    tokens = []
+    prev_end_punct = True
+    for w in words:
+        raw = w.text.lower()
+        norm = raw.strip(".,!?;:\"()[]…-")
+        for pattern, canonical in _VARIANTS:
+            if pattern.match(norm):
+                norm = canonical
+                break
+        ends = raw.rstrip("\"')]").endswith((",", ".", "?", "!", ";", ":", "…", "-"))
+        tokens.append(_Token(norm, w.start, prev_end_punct, ends))
+        prev_end_punct = ends
+    return tokens
+
+
+def _is_filler(phrase: str, tokens: list[_Token], i: int, n: int) -> bool:
+    """Context rules for the fillers that are also ordinary words; the rest always count."""
+    before = tokens[i - 1].norm if i > 0 else ""
+    after = tokens[i + n].norm if i + n < len(tokens) else ""
+    set_off = tokens[i].pause_before or tokens[i + n - 1].pause_after
+    if phrase == "like":
+        # Only "like" set off by commas or a sentence break: "I'd like to" and "firms like
+        # ours" are not fillers; Whisper writes the filler as ", like,".
+        return set_off and before not in _LIKE_NOT_AFTER
+    if phrase == "you know":
+        if tokens[i + n - 1].pause_after:
+            return True
+        return before not in _YOU_KNOW_NOT_AFTER and after not in _YOU_KNOW_NOT_BEFORE
+    if phrase in ("kind of", "sort of"):
+        return before not in _KIND_NOT_AFTER
+    if phrase == "i mean":
+        return before not in _MEAN_NOT_AFTER and after not in {"it", "that"}
+    return True
+
+
+def find_fillers(words: Sequence[Word], fillers: Sequence[str]) -> list[Filler]:
+    """Each filler said, with its start time; longer phrases match first."""
+    phrases = sorted(
+        {tuple(f.lower().split()) for f in fillers if f.strip()}, key=len, reverse=True
+    )
+    tokens = _tokens(words)
+    found: list[Filler] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in phrases:
+            n = len(phrase)
+            if tuple(t.norm for t in tokens[i : i + n]) == phrase and _is_filler(
+                " ".join(phrase), tokens, i, n
+            ):
+                found.append(Filler(" ".join(phrase), tokens[i].start))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+# ------------------------------------------------------------------ spoken word count
+
+_NUMBER = re.compile(
+    r"^(?P<cur>[$€£]?)(?P<num>\d[\d,]*(?:\.\d+)?)(?P<suffix>%|[kmbx]|bn|st|nd|rd|th|s)?$"
+)
+
+
+def spoken_word_count(token: str) -> int:
+    """How many words a transcript token stands for when said: "2.4" is 3, "$780K" is 3."""
+    text = token.strip(".,!?;:\"'()[]…").lower()
+    if not any(c.isdigit() for c in text):
+        return 1
+    parts = re.split(r"[-–/]", text)
+    if len(parts) > 1 and all(parts):
+        return sum(spoken_word_count(p) for p in parts) + len(parts) - 1  # "to"
+    match = _NUMBER.match(text)
+    if not match:
+        return 1
+    num = match["num"].replace(",", "")
+    whole, _, decimals = num.partition(".")
+    count = _integer_words(int(whole), year=len(whole) == 4 and "," not in match["num"])
+    if decimals:
+        count += 1 + len(decimals)  # "point" and one word per digit
+    if match["cur"]:
+        count += 1  # dollars
+    if match["suffix"] in ("%", "k", "m", "b", "bn", "x"):
+        count += 1  # percent, thousand, million, billion, times
+    return count
+
+
+def _integer_words(n: int, year: bool = False) -> int:
+    if year and 1100 <= n <= 2099 and not 2000 <= n <= 2009 and n % 100:
+        return _integer_words(n // 100) + _integer_words(n % 100)  # "twenty nineteen"
+    if n < 20:
+        return 1
+    if n < 100:
+        return 1 if n % 10 == 0 else 2
+    if n < 1000:
+        return 2 + (_integer_words(n % 100) if n % 100 else 0)
+    for scale in (10**9, 10**6, 10**3):
+        if n >= scale:
+            rest = n % scale
+            return _integer_words(n // scale) + 1 + (_integer_words(rest) if rest else 0)
+    return 1
+
+
+# ------------------------------------------------------------------ notes
+
+
+def clock(seconds: float) -> str:
+    """1:05 style, for people."""
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def _notes(
+    wpm: float,
+    pace: Pace,
+    fillers: list[Filler],
+    per_min: float,
+    pauses: list[Pause],
+    speaking: float,
+    target: int | None,
+    verdict: TimeVerdict | None,
+) -> list[str]:
+    aim = f"{WPM_AIM[0]:.0f}-{WPM_AIM[1]:.0f}"
+    pace_note = {
+        "too slow": f"too slow; aim for {aim} so the story keeps its energy",
+        "a bit slow": f"a little slow; aim for {aim}",
+        "good": f"good (aim {aim})",
+        "a bit fast": f"a little fast; aim for {aim}",
+        "too fast": f"too fast; slow down to {aim} so your numbers land",
+    }[pace]
+    notes = [f"Pace {wpm:.0f} words/min: {pace_note}."]
+    if fillers:
+        counts = ", ".join(f"{w} x{n}" for w, n in Counter(f.word for f in fillers).most_common())
+        verdict_text = (
+            "too many; pause silently instead"
+            if per_min > FILLERS_PER_MIN_MAX
+            else f"fine (keep under {FILLERS_PER_MIN_MAX:.0f}/min)"
+        )
+        notes.append(f"Fillers {per_min:.1f}/min ({counts}): {verdict_text}.")
+    else:
+        notes.append("Fillers: none heard.")
+    if pauses:
+        where = "; ".join(f"{p.length_s:.1f} s at {clock(p.t)} after \"{p.after}\"" for p in pauses)
+        notes.append(f"Long pauses (over {LONG_PAUSE_S:.0f} s): {where}.")
+    else:
+        notes.append(f"No pauses over {LONG_PAUSE_S:.0f} s.")
+    if target:
+        timing = {
+            "long": "too long; trim the situation and land the result sooner",
+            "short": "short; add the actions and the numbers behind the result",
+            "ok": "about right",
+        }[verdict or "ok"]
+        notes.append(f"Time {clock(speaking)} against a {clock(target)} target: {timing}.")
+    else:
+        notes.append(f"Time {clock(speaking)} of speech.")
+    return notes

@@ -1,0 +1,132 @@
+"""Answers in progress, kept on disk as they are typed so a closed or killed app loses nothing.
+
+One JSON file per question in the drafts directory, replaced atomically (write a temporary file
+in the same directory, fsync, rename), so a crash mid-write leaves the previous draft intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unfinished answer to one question."""
+
+    question_id: str
+    text: str
+    elapsed: float = 0.0  # seconds on the answer timer
+    scenario: str | None = None
+    saved_at: float = 0.0  # wall-clock time of the save (time.time())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+class DraftStore:
+    """Drafts on disk, plus the latest unsaved version of each (`stage`, then `flush`)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._pending: dict[str, Draft] = {}
+
+    def _path(self, question_id: str) -> Path:
+        return self.directory / f"{question_id}.json"
+
+    # ------------------------------------------------------------------ writing
+
+    def stage(self, draft: Draft) -> None:
+        """Remember the newest text; it reaches the disk on the next `flush`."""
+        self._pending[draft.question_id] = draft
+
+    def flush(self) -> list[str]:
+        """Write every staged draft (an empty one deletes the file); returns error messages."""
+        errors: list[str] = []
+        pending, self._pending = self._pending, {}
+        for draft in pending.values():
+            try:
+                if draft.is_empty:
+                    self._remove(draft.question_id)
+                else:
+                    self._write(draft)
+            except OSError as exc:
+                errors.append(f"cannot save the draft to {self._path(draft.question_id)}: {exc}")
+        return errors
+
+    def save(self, draft: Draft) -> list[str]:
+        self.stage(draft)
+        return self.flush()
+
+    def discard(self, question_id: str) -> None:
+        """Forget a draft (the answer was submitted, or the user threw it away)."""
+        self._pending.pop(question_id, None)
+        with contextlib.suppress(OSError):
+            self._remove(question_id)
+
+    def _write(self, draft: Draft) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        record = {"format": FORMAT, **asdict(draft), "saved_at": time.time()}
+        fd, tmp = tempfile.mkstemp(prefix=f".{draft.question_id}.", suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(record, handle, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self._path(draft.question_id))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def _remove(self, question_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._path(question_id).unlink()
+
+    # ------------------------------------------------------------------ reading
+
+    def load(self, question_id: str) -> Draft | None:
+        """The newest draft of a question: staged if any, else from disk; None if there is none."""
+        if question_id in self._pending:
+            staged = self._pending[question_id]
+            return None if staged.is_empty else staged
+        return self._read(self._path(question_id))
+
+    def all(self) -> list[Draft]:
+        """Every draft, newest first."""
+        found: dict[str, Draft] = {}
+        if self.directory.is_dir():
+            for path in self.directory.glob("*.json"):
+                draft = self._read(path)
+                if draft is not None:
+                    found[draft.question_id] = draft
+        for question_id, staged in self._pending.items():
+            if staged.is_empty:
+                found.pop(question_id, None)
+            else:
+                found[question_id] = staged
+        return sorted(found.values(), key=lambda d: d.saved_at, reverse=True)
+
+    @staticmethod
+    def _read(path: Path) -> Draft | None:
+        """A draft file, or None if it is missing or unreadable (never crash over a draft)."""
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            draft = Draft(
+                question_id=str(record["question_id"]),
+                text=str(record["text"]),
+                elapsed=float(record.get("elapsed", 0.0)),
+                scenario=record.get("scenario") or None,
+                saved_at=float(record.get("saved_at", 0.0)),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return None if draft.is_empty else draft
