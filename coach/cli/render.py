@@ -26,7 +26,12 @@ def render_result(result: ScoreResult, question: Question) -> str:
         if "does not address" not in note:
             lines.append(f"! {note}")
     star = "  ".join(f"{PASS if v.present else FAIL}{part}" for part, v in result.star.items())
-    lines += ["", f"STAR   {star}" + ("" if result.star_order_ok else "   (out of order)"), "", "Criteria"]
+    lines += [
+        "",
+        f"STAR   {star}" + ("" if result.star_order_ok else "   (out of order)"),
+        "",
+        "Criteria",
+    ]
     for c in result.criteria:
         mark = PASS if c.passed else FAIL
         lines.append(f"  {mark} {c.id:<14} {c.score:4.2f}  {c.reason}")

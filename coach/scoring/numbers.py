@@ -74,7 +74,9 @@ class NumberClassifier:
                 found.append(NumberMention(match.group().strip(), match.start(), match.end(), kind))
         return found
 
-    def _classify(self, match: re.Match[str], before: list[str], after: list[str]) -> NumberKind | None:
+    def _classify(
+        self, match: re.Match[str], before: list[str], after: list[str]
+    ) -> NumberKind | None:
         if match.group("one") is not None:
             # "one of my partners" is no figure; "one deal" or "one contract" is.
             kind = self._context_kind([], [*stems(match.group("one")), *after[:2]])
@@ -91,7 +93,10 @@ class NumberClassifier:
             return kind
         unit = (match.group("unit") or "").lower()
         word = (match.group("word") or "").lower()
-        if unit in {"m", "mm", "bn", "b", "k", "million", "billion"} or word in {"million", "billion"}:
+        if unit in {"m", "mm", "bn", "b", "k", "million", "billion"} or word in {
+            "million",
+            "billion",
+        }:
             return "impact"
         if word in {"doubled", "tripled", "quadrupled", "halved"}:
             return "impact"

@@ -10,7 +10,7 @@ import numpy as np
 from coach.content import CRITERION_IDS, MISTAKE_IDS, STAR_PARTS, ContentPack, Question, Rubric
 from coach.content.models import Criterion, Mistake, PartRubric, Signal
 from coach.scoring.embedding import Embedder
-from coach.scoring.matching import Hit, PhraseIndex, PhraseSet, phrase_key
+from coach.scoring.matching import PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier
 from coach.scoring.result import (
     CriterionResult,
@@ -26,7 +26,16 @@ from coach.scoring.text import normalise, split_sentences, truncate_words, words
 
 LECTURE_CREDIT = 0.35  # a lecture sentence earns this share of what the same words earn in a story
 SECOND_SENTENCE_BONUS = 0.2
-PROBE_ORDER = ("result", "metrics", "situation", "action", "task", "outcome_focus", "value_first", "follow_up")
+PROBE_ORDER = (
+    "result",
+    "metrics",
+    "situation",
+    "action",
+    "task",
+    "outcome_focus",
+    "value_first",
+    "follow_up",
+)
 
 
 class EmptyAnswer(ValueError):
@@ -72,6 +81,7 @@ class Prepared:
     criticism_words: PhraseSet
     criticism_targets: PhraseSet
     part_cues: dict[str, PhraseSet]
+    topic_terms: PhraseSet
 
 
 class Scorer:
@@ -102,6 +112,7 @@ class Scorer:
         ]
         all_phrases: list[str] = [
             *language.buzzwords,
+            *language.topic_terms,
             *language.cross_functional_roles,
             *language.cross_functional_teams,
             *language.criticism_words,
@@ -139,6 +150,7 @@ class Scorer:
             PhraseSet.of([*language.buzzwords, *question.key_concepts]),
             language.weakness_cues,
             language.imperative_verbs,
+            language.common_names,
         )
         model_sentences = [s.text for s in split_sentences(question.model_answer.text())]
         topic_texts = [
@@ -150,7 +162,9 @@ class Scorer:
         ]
         networking_texts = [e for c in CRITERION_IDS for e in getattr(rubric.criteria, c).exemplars]
         tp_texts = [tp.text for tp in question.talking_points]
-        vectors = self._encode([*texts, *tp_texts, *topic_texts, *networking_texts, *model_sentences])
+        vectors = self._encode(
+            [*texts, *tp_texts, *topic_texts, *networking_texts, *model_sentences]
+        )
         exemplars = tp_vectors = topic = networking = model = None
         if vectors is not None:
             cut = np.cumsum([len(texts), len(tp_texts), len(topic_texts), len(networking_texts)])
@@ -166,7 +180,9 @@ class Scorer:
             signals=signals,
             exemplars=exemplars,
             talking_point_vectors=tp_vectors,
-            talking_point_phrases=tuple(PhraseSet.of(tp.keywords) for tp in question.talking_points),
+            talking_point_phrases=tuple(
+                PhraseSet.of(tp.keywords) for tp in question.talking_points
+            ),
             topic_vector=topic,
             networking_vector=networking,
             model_vector=model,
@@ -176,6 +192,13 @@ class Scorer:
             criticism_words=PhraseSet.of(language.criticism_words),
             criticism_targets=PhraseSet.of(language.criticism_targets),
             part_cues=part_cues,
+            topic_terms=PhraseSet.of(
+                [
+                    *language.topic_terms,
+                    *question.key_concepts,
+                    *(k for tp in question.talking_points for k in tp.keywords),
+                ]
+            ),
         )
         self._prepared[question.id] = prepared
         return prepared
@@ -256,8 +279,12 @@ class _Scoring:
             )
         ]
         counter = spec.counter.matches(hits)
-        supports = any(not h.negated for h in positive) or any(h.negated or h.deferred for h in counter)
-        opposes = any(h.negated for h in positive) or any(not (h.negated or h.deferred) for h in counter)
+        supports = any(not h.negated for h in positive) or any(
+            h.negated or h.deferred for h in counter
+        )
+        opposes = any(h.negated for h in positive) or any(
+            not (h.negated or h.deferred) for h in counter
+        )
         return supports, opposes
 
     def signal_score(self, spec: SignalSpec, fact: SentenceFacts, own_only: bool) -> float:
@@ -281,7 +308,9 @@ class _Scoring:
         if not ranked or ranked[0][0] <= 0:
             return 0.0, []
         total = ranked[0][0] + (SECOND_SENTENCE_BONUS * ranked[1][0] if len(ranked) > 1 else 0.0)
-        evidence = [fact for score, fact in ranked[:3] if score >= 0.5 * ranked[0][0] and score > 0.1]
+        evidence = [
+            fact for score, fact in ranked[:3] if score >= 0.5 * ranked[0][0] and score > 0.1
+        ]
         return min(1.0, total), sorted(evidence, key=lambda f: f.index)
 
     # ---------------------------------------------------------------- STAR
@@ -366,8 +395,13 @@ class _Scoring:
         else:
             reason = "no number measures the impact"
         return CriterionResult(
-            "metrics", passed, score, tuple(map(self.evidence, evidence)),
-            criterion.tip, criterion.weight, reason,
+            "metrics",
+            passed,
+            score,
+            tuple(map(self.evidence, evidence)),
+            criterion.tip,
+            criterion.weight,
+            reason,
         )
 
     def criterion(self, criterion_id: str, criterion: Criterion) -> CriterionResult:
@@ -388,8 +422,13 @@ class _Scoring:
         else:
             reason = "not found in the answer"
         return CriterionResult(
-            criterion_id, passed, score, tuple(map(self.evidence, evidence)),
-            criterion.tip, criterion.weight, reason,
+            criterion_id,
+            passed,
+            score,
+            tuple(map(self.evidence, evidence)),
+            criterion.tip,
+            criterion.weight,
+            reason,
         )
 
     # ---------------------------------------------------------------- mistakes
@@ -405,7 +444,9 @@ class _Scoring:
             ("transactional", self.transactional(m.transactional, criteria)),
             (
                 "ignores_cross_functional",
-                self.cross_functional(m.ignores_cross_functional, criticism[0] if criticism else []),
+                self.cross_functional(
+                    m.ignores_cross_functional, criticism[0] if criticism else []
+                ),
             ),
         )
         for mistake_id, outcome in checks:
@@ -414,7 +455,11 @@ class _Scoring:
                 mistake: Mistake = getattr(m, mistake_id)
                 found.append(
                     MistakeResult(
-                        mistake_id, tuple(map(self.evidence, evidence)), mistake.tip, mistake.penalty, reason
+                        mistake_id,
+                        tuple(map(self.evidence, evidence)),
+                        mistake.tip,
+                        mistake.penalty,
+                        reason,
                     )
                 )
         return found
@@ -472,7 +517,8 @@ class _Scoring:
         first_value = min((e.index for e in value_first.evidence), default=None)
         hits = []
         for fact in self.facts:
-            if self.signal_score(spec, fact, own_only=False) < mistake.threshold:
+            # Advice about asking is no ask; only the candidate's own practice can be transactional.
+            if not fact.own or self.signal_score(spec, fact, own_only=True) < mistake.threshold:
                 continue
             if any(h.deferred for h in spec.positive.matches(fact.hits)):
                 continue
@@ -510,7 +556,10 @@ class _Scoring:
             f
             for f in criticism
             if f not in dismissive
-            and (self.p.cross_functional_roles.matches(f.hits) or self.p.cross_functional_teams.matches(f.hits))
+            and (
+                self.p.cross_functional_roles.matches(f.hits)
+                or self.p.cross_functional_teams.matches(f.hits)
+            )
         ]
         if dismissive:
             return dismissive[:2], "works around or runs down partner teams"
@@ -544,7 +593,9 @@ class _Scoring:
                 if score >= threshold and (best is None or score > best[0]):
                     best = (score, fact)
             results.append(
-                TalkingPointResult(point.text, best is not None, (self.evidence(best[1]),) if best else ())
+                TalkingPointResult(
+                    point.text, best is not None, (self.evidence(best[1]),) if best else ()
+                )
             )
         return results
 
@@ -560,12 +611,20 @@ class _Scoring:
         if vector is not None and self.p.topic_vector is not None:
             topic = max(
                 float(vector @ self.p.topic_vector),
-                float(vector @ self.p.networking_vector) if self.p.networking_vector is not None else 0.0,
+                float(vector @ self.p.networking_vector)
+                if self.p.networking_vector is not None
+                else 0.0,
             )
-            model_similarity = float(vector @ self.p.model_vector) if self.p.model_vector is not None else 0.0
-            off_topic = topic < grading.off_topic_threshold
+            model_similarity = (
+                float(vector @ self.p.model_vector) if self.p.model_vector is not None else 0.0
+            )
+        terms = sum(len(self.p.topic_terms.matches(f.hits)) for f in self.facts)
+        if vector is not None and self.p.topic_vector is not None:
+            off_topic = topic < grading.off_topic_threshold or (
+                topic < grading.off_topic_soft_threshold and terms < grading.off_topic_min_terms
+            )
         else:
-            off_topic = not any(f.hits for f in self.facts)
+            off_topic = terms < grading.off_topic_min_terms
         coverage = sum(p.covered for p in points) / max(1, len(points))
         earned = sum(c.weight * c.score for c in criteria.values())
         possible = sum(c.weight for c in criteria.values())
@@ -623,7 +682,8 @@ class _Scoring:
         missing = [
             key
             for key in PROBE_ORDER
-            if (key in star and not star[key].present) or (key in criteria and not criteria[key].passed)
+            if (key in star and not star[key].present)
+            or (key in criteria and not criteria[key].passed)
         ]
         for key in [*missing, *(m.id for m in mistakes)]:
             if key in probes:

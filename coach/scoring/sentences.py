@@ -10,9 +10,59 @@ from coach.scoring.numbers import NumberClassifier, NumberMention
 from coach.scoring.text import Span
 
 IRREGULAR_PAST = frozenset(
-    "was were had did made met sent built grew took led ran brought gave spent wrote got began won went "
-    "came found kept left told said saw became chose drove held knew lost paid sold spoke stood "
-    "thought understood bought caught taught felt heard meant sat shook struck swore threw woke".split()
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "made",
+        "met",
+        "sent",
+        "built",
+        "grew",
+        "took",
+        "led",
+        "ran",
+        "brought",
+        "gave",
+        "spent",
+        "wrote",
+        "got",
+        "began",
+        "won",
+        "went",
+        "came",
+        "found",
+        "kept",
+        "left",
+        "told",
+        "said",
+        "saw",
+        "became",
+        "chose",
+        "drove",
+        "held",
+        "knew",
+        "lost",
+        "paid",
+        "sold",
+        "spoke",
+        "stood",
+        "thought",
+        "understood",
+        "bought",
+        "caught",
+        "taught",
+        "felt",
+        "heard",
+        "meant",
+        "sat",
+        "shook",
+        "struck",
+        "swore",
+        "threw",
+        "woke",
+    ]
 )
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z&]+")
 _TIME_ANCHOR = re.compile(
@@ -24,12 +74,53 @@ MIN_EVIDENCE_TOKENS = 4
 # "-ed" words are past-tense verbs only after a subject ("we closed"), not as adjectives
 # ("qualified opportunities", "connected teams").
 SUBJECTS = frozenset(
-    "i we he she they it who which that and then also later finally eventually quickly soon "
-    "immediately personally both partner team company client customer".split()
+    [
+        "i",
+        "we",
+        "he",
+        "she",
+        "they",
+        "it",
+        "who",
+        "which",
+        "that",
+        "and",
+        "then",
+        "also",
+        "later",
+        "finally",
+        "eventually",
+        "quickly",
+        "soon",
+        "immediately",
+        "personally",
+        "both",
+        "partner",
+        "team",
+        "company",
+        "client",
+        "customer",
+    ]
 )
 # A sentence where this share of the words are rubric phrases is a buzzword pile, not a sentence.
 BUZZ_SHARE = 0.2
-LEAD_INS = frozenset("and then so first second third fourth finally also always never next just".split())
+LEAD_INS = frozenset(
+    [
+        "and",
+        "then",
+        "so",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "finally",
+        "also",
+        "always",
+        "never",
+        "next",
+        "just",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +164,9 @@ class SentenceReader:
         buzzwords: PhraseSet,
         weakness_cues: list[str],
         imperative_verbs: list[str],
+        common_names: list[str],
     ) -> None:
+        self.common_names = frozenset(common_names)
         self.weakness_keys = {phrase_key(c) for c in weakness_cues}
         self.imperatives = {t for v in imperative_verbs for t in phrase_key(v)[:1]}
         self.index = index
@@ -99,7 +192,8 @@ class SentenceReader:
         raw = [w.strip(".,;:!?\"'()").lower() for w in span.text.split()]
         first_person = any(t in self.first_person for t in tokens)
         past = any(
-            w in IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed") and i > 0 and raw[i - 1] in SUBJECTS)
+            w in IRREGULAR_PAST
+            or (len(w) > 4 and w.endswith("ed") and i > 0 and raw[i - 1] in SUBJECTS)
             for i, w in enumerate(raw)
         )
         lecture_cue = self._contains(tokens, self.lecture_keys)
@@ -114,7 +208,7 @@ class SentenceReader:
         )
         specific = bool(
             numbers
-            or _PROPER.search(span.text)
+            or any(m.group() not in self.common_names for m in _PROPER.finditer(span.text))
             or _TIME_ANCHOR.search(span.text)
             or self._contains(tokens, self.anchor_keys)
         )

@@ -104,12 +104,24 @@ def stem(token: str) -> str:
     """A light suffix stripper: follow, follows, followed, following -> follow."""
     if len(token) <= 3 or not token.isalpha():
         return token
-    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             if suffix == "s" and token.endswith(("ss", "us", "is")):
                 return token
             base = token[: -len(suffix)] + replacement
-            if suffix in ("ing", "ed") and len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
+            if (
+                suffix in ("ing", "ed")
+                and len(base) >= 4
+                and base[-1] == base[-2]
+                and base[-1] not in "lsz"
+            ):
                 base = base[:-1]
             return base.rstrip("e") if len(base) > 3 else base
     return token.rstrip("e") if len(token) > 4 else token
@@ -121,9 +133,7 @@ def stems(text: str) -> list[str]:
 
 def truncate_words(text: str, max_words: int) -> tuple[str, bool]:
     """Keep the first `max_words` words (bounded work on huge input)."""
-    count = 0
-    for match in _WORD.finditer(text):
-        count += 1
+    for count, match in enumerate(_WORD.finditer(text), start=1):
         if count > max_words:
             return text[: match.start()].rstrip(), True
     return text, False

@@ -1,0 +1,170 @@
+"""The content pack loads, holds what the issue asks for, and bad files get one-line errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.content import CRITERION_IDS, MISTAKE_IDS, ContentError, ContentPack, load_pack
+from coach.locations import bundled_content_dir
+
+EXPECTED_IDS = [
+    "build-network",
+    "convert-opportunities",
+    "event-roi",
+    "event-follow-up",
+    "referral-requests",
+    "dormant-relationships",
+    "prioritize-time",
+    "thought-leadership",
+    "new-market",
+    "relationship-deal",
+]
+
+
+def test_bundled_pack_has_the_ten_questions_in_order(pack: ContentPack) -> None:
+    assert pack.question_ids() == EXPECTED_IDS
+    assert pack.questions[0].question.startswith("How do you build a professional network")
+    assert pack.questions[9].question == "Share a deal sourced through relationships."
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_every_question_is_complete(pack: ContentPack, index: int) -> None:
+    question = pack.questions[index]
+    assert len(question.scenarios) >= 2
+    assert question.talking_points and question.key_concepts and question.why_asked
+    assert 15 <= question.target_seconds <= 900
+    model = question.model_answer.text()
+    assert any(ch.isdigit() for ch in model), "the model answer must hold real numbers"
+    for part in ("situation", "task", "action", "result"):
+        assert part in question.follow_up_probes
+
+
+def test_source_scenarios_are_carried_into_the_pack(pack: ContentPack) -> None:
+    scenarios = " ".join(s for q in pack.questions for s in q.scenarios).lower()
+    assert "association" in scenarios and "panel" in scenarios
+
+
+def test_rubric_uses_the_contract_ids(pack: ContentPack) -> None:
+    assert list(type(pack.rubric.criteria).model_fields) == list(CRITERION_IDS)
+    assert list(type(pack.rubric.mistakes).model_fields) == list(MISTAKE_IDS)
+
+
+def test_find_question_by_id_and_position(pack: ContentPack) -> None:
+    assert pack.find_question("3").id == "event-roi"
+    assert pack.find_question(10).id == "relationship-deal"
+    with pytest.raises(KeyError, match="did you mean 'event-roi'"):
+        pack.find_question("event-rio")
+    with pytest.raises(KeyError, match="expected 1 to 10"):
+        pack.find_question("11")
+
+
+@pytest.fixture()
+def pack_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(bundled_content_dir(), target, ignore=shutil.ignore_patterns("calibration"))
+    return target
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+CASES = [
+    # (file, old, new, expected fragments of the one-line error)
+    (
+        "questions.yaml",
+        "    talking_points:",
+        "    talking_pointz:",
+        ["talking_pointz", "did you mean 'talking_points'"],
+    ),
+    ("questions.yaml", "target_seconds: ", "target_seconds: soon #", ["target_seconds", "integer"]),
+    (
+        "rubrics/networking.yaml",
+        "  metrics:\n    weight: 20",
+        "  metrcs:\n    weight: 20",
+        ["did you mean 'metrics'"],
+    ),
+    ("rubrics/networking.yaml", "cutoffs: [", "cutoffs: [99, ", ["cutoffs"]),
+    (
+        "rubrics/questions/event-roi.yaml",
+        "question: event-roi",
+        "question: event-rio",
+        ["did you mean 'event-roi'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "fragments"), CASES)
+def test_bad_files_name_file_line_and_field(
+    pack_copy: Path, name: str, old: str, new: str, fragments: list[str]
+) -> None:
+    path = pack_copy / name
+    _replace(path, old, new)
+    with pytest.raises(ContentError) as caught:
+        load_pack(pack_copy)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(str(path))
+    line = _line_of(path, new.splitlines()[0].strip().split(":")[0] + ":")
+    assert caught.value.line == line
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_broken_yaml_syntax_points_at_the_line(pack_copy: Path) -> None:
+    path = pack_copy / "questions.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[6] = "    title: [unclosed, list"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError, match="invalid YAML") as caught:
+        load_pack(pack_copy)
+    assert caught.value.line is not None and 7 <= caught.value.line <= 9
+
+
+def test_non_utf8_file_is_reported(pack_copy: Path) -> None:
+    path = pack_copy / "questions.yaml"
+    path.write_bytes(path.read_bytes()[:200] + b"\xff\xfe" + path.read_bytes()[200:])
+    with pytest.raises(ContentError, match="not valid UTF-8"):
+        load_pack(pack_copy)
+
+
+def test_yaml_is_loaded_safely(pack_copy: Path) -> None:
+    path = pack_copy / "questions.yaml"
+    path.write_text("!!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="invalid YAML"):
+        load_pack(pack_copy)
+
+
+def test_content_check_command(pack_copy: Path) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "coach", "content", "check", str(pack_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "10 questions" in ok.stdout
+    _replace(pack_copy / "questions.yaml", "    why_asked:", "    why_askd:")
+    bad = subprocess.run(
+        [sys.executable, "-m", "coach", "content", "check", str(pack_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1
+    assert "did you mean 'why_asked'" in bad.stderr

@@ -1,0 +1,38 @@
+"""The core never imports Textual: each core module is imported alone in a fresh interpreter."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import coach
+
+CORE = ("content", "scoring", "speech", "store", "calibration", "report")
+
+
+def core_modules() -> list[str]:
+    names = []
+    for package in CORE:
+        names.append(f"coach.{package}")
+        module = __import__(f"coach.{package}", fromlist=["_"])
+        for info in pkgutil.walk_packages(module.__path__, prefix=f"coach.{package}."):
+            names.append(info.name)
+    return names
+
+
+@pytest.mark.parametrize("module", core_modules())
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "bad = [m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'coach.tui'))]; "
+        "print(bad); raise SystemExit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_package_is_importable() -> None:
+    assert coach.__version__

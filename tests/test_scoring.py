@@ -1,0 +1,191 @@
+"""What a candidate sees from the scorer: grades that track substance, and evidence for every point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.content import ALL_IDS, ContentPack
+from coach.scoring import EmptyAnswer, Scorer, ScoreResult
+
+STRONG = (
+    "At a logistics software company I was the first partnerships hire and we had no presence with "
+    "freight brokers in Texas. My goal was to build a referral channel worth $1M of pipeline within a year. "
+    "I mapped the twelve brokers who mattered most, and before asking for anything I introduced each of them "
+    "to a shipper they wanted to meet. I followed up within a week of every meeting, logged each contact in "
+    "our CRM with a monthly touchpoint, and brought our customer success lead to the quarterly reviews. "
+    "As a result we closed 9 deals worth $1.4M, and referred deals converted at 48% against 11% for cold "
+    "outbound."
+)
+RAMBLING = (
+    "Networking is really important and I think it is all about relationships. You should always be "
+    "genuine and authentic with people, and you need to add value wherever you can. It is important to go "
+    "to events and meet people, and to stay in touch with them over time. Everyone has their own style. "
+    "Relationships take time and patience, and trust is built slowly. In general the best networkers are "
+    "curious and helpful, and they think long term rather than short term. " * 3
+)
+CRITICAL = (
+    "At my last company the marketing team was useless and my manager was clueless about partnerships. "
+    "The customers were cheap and never grateful. So I did everything myself and went to a lot of events."
+)
+STUFFED = (
+    "Relationship capital, value-first, tier 1, CRM, follow-up discipline, ROI, referral conversion, "
+    "pipeline, cross-functional alignment, thought leadership, synergy, outcomes over activity."
+)
+OFF_TOPIC = (
+    "Last summer I fixed a memory leak in our Java billing service. I profiled the heap, found a cache "
+    "that never evicted entries, and rewrote it with a size limit. Latency dropped and the pager went quiet."
+)
+ACTIVITY = (
+    "Last year I went to 40 events and collected more than 600 business cards. I grew my LinkedIn "
+    "following from 1,200 to 9,000 and sent 300 connection requests a month."
+)
+NEGATED = (
+    "At my last job I met a lot of people at conferences. Honestly I rarely follow up afterwards; "
+    "if the connection was real they reach out to me."
+)
+
+
+def test_model_answers_score_well(pack: ContentPack, scorer: Scorer) -> None:
+    results = scorer.score_many([(q.id, q.model_answer.text()) for q in pack.questions])
+    for question, result in zip(pack.questions, results, strict=True):
+        assert result.grade >= 4, (question.id, result.overall)
+        assert not result.off_topic
+        assert all(part.present for part in result.star.values()), question.id
+        assert result.criterion("metrics").passed
+
+
+def test_strong_answer_is_explained_sentence_by_sentence(scorer: Scorer) -> None:
+    result = scorer.score("build-network", STRONG)
+    assert result.grade >= 4
+    assert result.mistake_ids() == []
+    for criterion in result.criteria:
+        assert criterion.passed, criterion.id
+        assert criterion.evidence, criterion.id
+        for evidence in criterion.evidence:
+            assert STRONG[evidence.start : evidence.end] == evidence.text
+    assert "$1.4M" in result.criterion("metrics").reason
+    assert result.star_order_ok
+
+
+def test_long_generic_answer_scores_below_short_strong_one(scorer: Scorer) -> None:
+    rambling = scorer.score("build-network", RAMBLING)
+    strong = scorer.score("build-network", STRONG)
+    assert rambling.word_count > 2 * strong.word_count
+    assert rambling.grade <= 2 < strong.grade
+    assert "generic" in rambling.mistake_ids()
+    assert not any(part.present for part in rambling.star.values())
+
+
+def test_criticism_is_flagged_with_its_sentence(scorer: Scorer) -> None:
+    result = scorer.score("build-network", CRITICAL)
+    mistake = next(m for m in result.mistakes if m.id == "criticizes_others")
+    assert any("useless" in e.text for e in mistake.evidence)
+    assert result.grade <= 2
+
+
+def test_keyword_stuffing_scores_low(scorer: Scorer) -> None:
+    result = scorer.score("build-network", STUFFED)
+    assert result.grade == 1
+    assert not any(c.passed for c in result.criteria)
+
+
+def test_off_topic_answer_is_flagged(scorer: Scorer) -> None:
+    result = scorer.score("referral-requests", OFF_TOPIC)
+    assert result.off_topic
+    assert result.grade == 1
+
+
+def test_activity_counts_are_not_metrics(scorer: Scorer) -> None:
+    result = scorer.score("build-network", ACTIVITY)
+    metrics = result.criterion("metrics")
+    assert not metrics.passed
+    assert metrics.reason == "numbers count activity, not impact"
+    assert "activity_over_outcome" in result.mistake_ids()
+
+
+def test_negated_follow_up_is_not_follow_up_discipline(scorer: Scorer) -> None:
+    result = scorer.score("event-follow-up", NEGATED)
+    follow_up = result.criterion("follow_up")
+    assert not follow_up.passed
+    assert follow_up.reason == "the answer says the opposite"
+    assert any("rarely" in e.text for e in follow_up.evidence)
+
+
+def test_value_first_needs_the_candidate_to_give(scorer: Scorer) -> None:
+    receiving = "At my last firm a former colleague introduced me to three buyers and gave me their numbers."
+    giving = "At my last firm I introduced a former colleague to three buyers she wanted to meet."
+    assert not scorer.score(5, receiving).criterion("value_first").passed
+    assert scorer.score(5, giving).criterion("value_first").passed
+
+
+def test_result_serialises_to_the_json_contract(scorer: Scorer) -> None:
+    data = json.loads(json.dumps(scorer.score(1, STRONG).to_dict()))
+    for key in (
+        "question",
+        "overall",
+        "grade",
+        "criteria",
+        "star",
+        "mistakes",
+        "model_answer_similarity",
+        "talking_points",
+        "word_count",
+        "off_topic",
+    ):
+        assert key in data
+    assert [c["id"] for c in data["criteria"]] == [
+        "metrics",
+        "outcome_focus",
+        "value_first",
+        "follow_up",
+    ]
+    assert set(data["criteria"][0]) >= {"id", "passed", "score", "evidence", "tip"}
+    assert set(data["star"]) == {"situation", "task", "action", "result"}
+    assert set(data["star"]["task"]) >= {"present", "sentences"}
+    assert all(set(t) >= {"text", "covered"} for t in data["talking_points"])
+    assert 0 <= data["overall"] <= 100 and 1 <= data["grade"] <= 5
+
+
+def test_labels_cover_every_contract_id(scorer: Scorer) -> None:
+    assert set(scorer.score(1, STRONG).labels()) == set(ALL_IDS)
+
+
+@pytest.mark.parametrize("answer", ["", "   \n\t ", "...!?"])
+def test_empty_answers_are_refused(scorer: Scorer, answer: str) -> None:
+    with pytest.raises(EmptyAnswer):
+        scorer.score(1, answer)
+
+
+def test_huge_answer_is_truncated_and_still_scored(scorer: Scorer) -> None:
+    result = scorer.score(1, (STRONG + " ") * 200)
+    assert result.truncated
+    assert result.word_count > 15_000
+    assert any("first 1500 words" in note for note in result.notes)
+
+
+def test_keyword_only_scoring_works_without_the_model(keyword_scorer: Scorer) -> None:
+    result = keyword_scorer.score("build-network", STRONG)
+    assert result.semantic is False
+    assert any("semantic checks were off" in note for note in result.notes)
+    assert result.criterion("metrics").passed
+    assert result.criterion("follow_up").passed
+
+
+def test_batch_gives_the_same_results_as_one_by_one(scorer: Scorer) -> None:
+    answers = [(1, STRONG), (5, NEGATED), (9, RAMBLING)]
+    batch = scorer.score_many(answers)
+    single: list[ScoreResult] = [scorer.score(q, a) for q, a in answers]
+    assert [r.overall for r in batch] == [r.overall for r in single]
+
+
+def test_every_point_names_a_sentence_of_the_answer(scorer: Scorer) -> None:
+    for answer in (STRONG, CRITICAL, ACTIVITY, NEGATED):
+        result = scorer.score(1, answer)
+        for item in [*result.criteria, *result.mistakes]:
+            for evidence in item.evidence:
+                assert answer[evidence.start : evidence.end] == evidence.text
+        for criterion in result.criteria:
+            if criterion.passed:
+                assert criterion.evidence
