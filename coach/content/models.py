@@ -187,6 +187,7 @@ class Language(Strict):
     team_markers: list[str] = Field(default_factory=list)
     buzzwords: list[str] = Field(default_factory=list)
     topic_terms: list[str] = Field(default_factory=list)
+    immediacy_cues: list[str] = Field(default_factory=list)
     common_names: list[str] = Field(default_factory=list)
     weakness_cues: list[str] = Field(default_factory=list)
     imperative_verbs: list[str] = Field(default_factory=list)

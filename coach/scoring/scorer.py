@@ -82,6 +82,7 @@ class Prepared:
     criticism_targets: PhraseSet
     part_cues: dict[str, PhraseSet]
     topic_terms: PhraseSet
+    immediacy: PhraseSet
 
 
 class Scorer:
@@ -113,6 +114,7 @@ class Scorer:
         all_phrases: list[str] = [
             *language.buzzwords,
             *language.topic_terms,
+            *language.immediacy_cues,
             *language.cross_functional_roles,
             *language.cross_functional_teams,
             *language.criticism_words,
@@ -192,6 +194,7 @@ class Scorer:
             criticism_words=PhraseSet.of(language.criticism_words),
             criticism_targets=PhraseSet.of(language.criticism_targets),
             part_cues=part_cues,
+            immediacy=PhraseSet.of(language.immediacy_cues),
             topic_terms=PhraseSet.of(
                 [
                     *language.topic_terms,
@@ -356,6 +359,14 @@ class _Scoring:
                 sentences=tuple(self.evidence(f) for f in chosen),
                 score=min(1.0, best),
             )
+        implied = parts["situation"].present and parts["action"].present and parts["result"].present
+        if implied and not parts["task"].present:
+            # A full story with a setting, actions and a result carries its goal in the setting.
+            parts["task"] = StarPartResult(
+                present=True,
+                sentences=parts["situation"].sentences[:1],
+                score=self.rubric.star.task.threshold,
+            )
         positions = {
             part: float(np.mean([i for i, label in enumerate(labels) if label == part]))
             for part in STAR_PARTS
@@ -417,8 +428,10 @@ class _Scoring:
         elif against:
             reason = "the answer says the opposite"
             evidence = against[:2]
-        elif evidence:
+        elif evidence and not all(f.own for f in evidence):
             reason = "mentioned, but not shown in an example of yours"
+        elif evidence:
+            reason = "only hinted at; say it plainly with what you did"
         else:
             reason = "not found in the answer"
         return CriterionResult(
@@ -514,7 +527,6 @@ class _Scoring:
     ) -> tuple[list[SentenceFacts], str] | None:
         spec = self.p.signals["mistake:transactional"]
         value_first = criteria["value_first"]
-        first_value = min((e.index for e in value_first.evidence), default=None)
         hits = []
         for fact in self.facts:
             # Advice about asking is no ask; only the candidate's own practice can be transactional.
@@ -522,8 +534,10 @@ class _Scoring:
                 continue
             if any(h.deferred for h in spec.positive.matches(fact.hits)):
                 continue
-            # Asking after giving is the point of value-first networking, not a mistake.
-            if value_first.passed and first_value is not None and fact.index > first_value:
+            # Asking in an answer that shows giving is the point of value-first networking, not a
+            # mistake - unless the ask comes at once, before any giving could have happened.
+            immediate = any(not h.negated for h in self.p.immediacy.matches(fact.hits))
+            if value_first.passed and not immediate:
                 continue
             hits.append(fact)
         return (hits[:3], "asks or pitches before giving anything") if hits else None
