@@ -21,6 +21,30 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(stems(phrase))
 
 
+class KeySet:
+    """Stemmed phrases looked up by n-gram, so a sentence is scanned once per phrase length."""
+
+    def __init__(self, phrases: Iterable[str] = (), keys: Iterable[tuple[str, ...]] = ()) -> None:
+        self.keys = frozenset([*keys, *(k for p in phrases if (k := phrase_key(p)))])
+        self.sizes = sorted({len(k) for k in self.keys})
+
+    def positions(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        """(start, size) of every phrase found in `tokens`."""
+        found = []
+        for size in self.sizes:
+            for i in range(len(tokens) - size + 1):
+                if tuple(tokens[i : i + size]) in self.keys:
+                    found.append((i, size))
+        return found
+
+    def contains(self, tokens: Sequence[str]) -> bool:
+        return any(
+            tuple(tokens[i : i + size]) in self.keys
+            for size in self.sizes
+            for i in range(len(tokens) - size + 1)
+        )
+
+
 @dataclass(frozen=True)
 class Hit:
     phrase: tuple[str, ...]

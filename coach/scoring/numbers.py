@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from coach.scoring.matching import phrase_key
+from coach.scoring.matching import KeySet
 from coach.scoring.text import stems
 
 NumberKind = Literal["impact", "activity", "neutral"]
@@ -39,19 +39,15 @@ class NumberMention:
 
 class NumberClassifier:
     def __init__(self, impact_terms: Sequence[str], activity_terms: Sequence[str]) -> None:
-        self.impact = [k for t in impact_terms if (k := phrase_key(t))]
-        self.activity = [k for t in activity_terms if (k := phrase_key(t))]
+        self.impact = KeySet(impact_terms)
+        self.activity = KeySet(activity_terms)
 
     @staticmethod
-    def _nearest(window: list[str], terms: list[tuple[str, ...]], from_end: bool) -> int | None:
-        best: int | None = None
-        for term in terms:
-            size = len(term)
-            for i in range(len(window) - size + 1):
-                if tuple(window[i : i + size]) == term:
-                    distance = (len(window) - i - size) if from_end else i
-                    best = distance if best is None else min(best, distance)
-        return best
+    def _nearest(window: list[str], terms: KeySet, from_end: bool) -> int | None:
+        distances = [
+            (len(window) - i - size) if from_end else i for i, size in terms.positions(window)
+        ]
+        return min(distances, default=None)
 
     def _context_kind(self, before: list[str], after: list[str]) -> NumberKind | None:
         scored: list[tuple[int, int, NumberKind]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.scoring.matching import CANCELLERS, Hit, PhraseIndex, PhraseSet, phrase_key
+from coach.scoring.matching import CANCELLERS, Hit, KeySet, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier, NumberMention
 from coach.scoring.text import Span
 
@@ -167,23 +167,15 @@ class SentenceReader:
         common_names: list[str],
     ) -> None:
         self.common_names = frozenset(common_names)
-        self.weakness_keys = {phrase_key(c) for c in weakness_cues}
+        self.weakness_keys = KeySet(weakness_cues)
         self.imperatives = {t for v in imperative_verbs for t in phrase_key(v)[:1]}
         self.index = index
         self.buzzwords = buzzwords
         self.numbers = numbers
         self.first_person = {t for p in first_person for t in phrase_key(p)}
-        self.lecture_keys = {phrase_key(c) for c in lecture_cues}
-        self.negation_keys = {phrase_key(c) for c in negation_cues}
-        self.anchor_keys = {phrase_key(c) for c in anchor_cues}
-
-    @staticmethod
-    def _contains(tokens: tuple[str, ...], keys: set[tuple[str, ...]]) -> bool:
-        for key in keys:
-            size = len(key)
-            if size and any(tokens[i : i + size] == key for i in range(len(tokens) - size + 1)):
-                return True
-        return False
+        self.lecture_keys = KeySet(lecture_cues)
+        self.negation_keys = KeySet(negation_cues)
+        self.anchor_keys = KeySet(anchor_cues)
 
     def read(self, index: int, span: Span) -> SentenceFacts:
         tokens = tuple(self.index.canonical(span.text))
@@ -196,7 +188,7 @@ class SentenceReader:
             or (len(w) > 4 and w.endswith("ed") and i > 0 and raw[i - 1] in SUBJECTS)
             for i, w in enumerate(raw)
         )
-        lecture_cue = self._contains(tokens, self.lecture_keys)
+        lecture_cue = self.lecture_keys.contains(tokens)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
         lead = [t for t in tokens if t[0].isalnum() and t not in LEAD_INS]
         imperative = bool(lead) and lead[0] in self.imperatives
@@ -210,7 +202,7 @@ class SentenceReader:
             numbers
             or any(m.group() not in self.common_names for m in _PROPER.finditer(span.text))
             or _TIME_ANCHOR.search(span.text)
-            or self._contains(tokens, self.anchor_keys)
+            or self.anchor_keys.contains(tokens)
         )
         commas = span.text.count(",") + span.text.count(";")
         word_count = len(raw)
@@ -234,15 +226,12 @@ class SentenceReader:
             specific=specific,
             list_like=list_like,
             negated=negated,
-            weakness=self._contains(tokens, self.weakness_keys),
+            weakness=self.weakness_keys.contains(tokens),
         )
 
     def _negation(self, tokens: tuple[str, ...]) -> bool:
-        for key in self.negation_keys:
-            size = len(key)
-            for i in range(len(tokens) - size + 1):
-                if tokens[i : i + size] == key:
-                    after = tokens[i + size] if i + size < len(tokens) else ""
-                    if after not in CANCELLERS:
-                        return True
+        for start, size in self.negation_keys.positions(tokens):
+            after = tokens[start + size] if start + size < len(tokens) else ""
+            if after not in CANCELLERS:
+                return True
         return False
