@@ -119,6 +119,10 @@ class Signal(Strict):
     semantic_weight: float = Field(default=0.5, ge=0, le=1)
     # A keyword followed by one of these words does not count ("introduced me" is receiving).
     not_followed_by: list[str] = Field(default_factory=list)
+    # A sentence holding one of these is talk of what might happen, not evidence ("it's early").
+    hedges: list[str] = Field(default_factory=list)
+    # Impact figures in a sentence count as keyword evidence ("came away with $400K in pipeline").
+    impact_numbers_count: bool = False
     tip: str = ""
 
 

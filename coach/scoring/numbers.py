@@ -19,8 +19,9 @@ WRITTEN = (
     "tripled|triple|quadrupled|halved|twice"
 )
 _NUMBER = re.compile(
-    r"(?P<cur>[$€£])?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?P<cur>[$€£]|\b(?:EUR|USD|GBP|AUD|CAD|CHF)\b)?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
     r"(?P<unit>%|percent\b|x\b|k\b|m\b|mm\b|bn\b|b\b|million\b|billion\b|thousand\b)?"
+    r"(?P<money>\s?(?:dollars|euros|pounds)\b)?"
     rf"|\b(?P<word>{WRITTEN})\b"
     r"|\bone\s+(?P<one>\w+)",
     re.I,
@@ -82,7 +83,7 @@ class NumberClassifier:
         number = match.group("num") or ""
         if _YEAR.match(number) and not match.group("unit") and not match.group("cur"):
             return "neutral"
-        if match.group("cur"):
+        if match.group("cur") or match.group("money"):
             return "impact"
         kind = self._context_kind(before, after)
         if kind is not None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from coach.content import CRITERION_IDS, MISTAKE_IDS, STAR_PARTS, ContentPack, Question, Rubric
 from coach.content.models import Criterion, Mistake, PartRubric, Signal
 from coach.scoring.embedding import Embedder
-from coach.scoring.matching import PhraseIndex, PhraseSet, phrase_key
+from coach.scoring.matching import KeySet, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier
 from coach.scoring.result import (
     CriterionResult,
@@ -61,6 +61,7 @@ class SignalSpec:
     counter: PhraseSet
     rows: slice  # its exemplars' rows in the prepared exemplar matrix
     blockers: frozenset[str] = frozenset()
+    hedges: KeySet = KeySet()
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Scorer:
                 PhraseSet.of(signal.counter_keywords),
                 slice(start, len(texts)),
                 frozenset(t for w in signal.not_followed_by for t in phrase_key(w)),
+                KeySet(signal.hedges),
             )
         index = PhraseIndex(
             all_phrases, language.negation_cues, rubric.grading.fuzzy_ratio, language.deferral_cues
@@ -235,6 +237,10 @@ class Scorer:
         return results
 
 
+def _off_topic(criterion: CriterionResult) -> CriterionResult:
+    return replace(criterion, passed=False, reason="the answer is about something else")
+
+
 class _Scoring:
     """The scoring of one answer; each method adds one part of the result."""
 
@@ -270,7 +276,7 @@ class _Scoring:
     def polarity(self, spec: SignalSpec, fact: SentenceFacts) -> tuple[bool, bool]:
         """(for, against): keyword evidence for the signal and against it, negation applied."""
         hits = fact.hits
-        if fact.weakness:
+        if fact.weakness or (spec.hedges.keys and spec.hedges.contains(fact.tokens)):
             return False, bool(spec.positive.matches(hits))
         positive = [
             h
@@ -285,6 +291,8 @@ class _Scoring:
         supports = any(not h.negated for h in positive) or any(
             h.negated or h.deferred for h in counter
         )
+        if isinstance(spec.signal, Criterion) and spec.signal.impact_numbers_count:
+            supports = supports or bool(fact.impact_numbers())
         opposes = any(h.negated for h in positive) or any(
             not (h.negated or h.deferred) for h in counter
         )
@@ -654,6 +662,12 @@ class _Scoring:
             overall = min(overall, grading.off_topic_cap)
         overall = max(0.0, min(100.0, overall))
         grade = 1 + sum(overall >= cut for cut in grading.cutoffs)
+        if off_topic:
+            criteria = {key: _off_topic(c) for key, c in criteria.items()}
+            star = {
+                part: StarPartResult(False, value.sentences, value.score)
+                for part, value in star.items()
+            }
         notes = []
         if self.similarity is None:
             notes.append("semantic checks were off: the embedding model is not available")

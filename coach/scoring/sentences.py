@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from coach.scoring.matching import CANCELLERS, Hit, KeySet, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier, NumberMention
-from coach.scoring.text import Span
+from coach.scoring.text import Span, stem
 
 IRREGULAR_PAST = frozenset(
     [
@@ -105,7 +105,8 @@ SUBJECTS = frozenset(
 # A sentence where this share of the words are rubric phrases is a buzzword pile, not a sentence.
 BUZZ_SHARE = 0.2
 LEAD_INS = frozenset(
-    [
+    stem(w)
+    for w in [
         "and",
         "then",
         "so",
