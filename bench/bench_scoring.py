@@ -1,6 +1,9 @@
 """Scoring speed: cold CLI start, warm single answers, batch throughput.
 
-Run by hand: `.venv/bin/python bench/bench_scoring.py [--runs N]`. Prints median, min and max.
+Run by hand: `.venv/bin/python bench/bench_scoring.py [--runs N] [--reference]`. Prints median, min
+and max. The in-process figures use the CLI's embedder (`default_embedder()`: onnxruntime plus the
+content cache); `--reference` uses sentence-transformers instead. `bench_perf.py` has issue 8's
+figures (ratios, real answer sentences, memory).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from coach.content import load_pack  # noqa: E402
 from coach.locations import bundled_content_dir  # noqa: E402
 from coach.scoring import MiniLM, Scorer  # noqa: E402
+from coach.scoring.embedding import Embedder, content_texts, default_embedder  # noqa: E402
 
 SENTENCES = [
     "At my last company I was the first partnerships hire in the region.",
@@ -58,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--reference", action="store_true", help="sentence-transformers in process")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     rng = random.Random(7)
@@ -78,7 +83,11 @@ def main() -> None:
         print(summary("ratio cold score / import", ratios, "x"))
 
     pack = load_pack(bundled_content_dir())
-    scorer = Scorer(pack, MiniLM())
+    embedder: Embedder = MiniLM() if args.reference else default_embedder()
+    scorer = Scorer(pack, embedder)
+    for question in pack.questions:
+        with content_texts(embedder):  # a no-op once scorer.py marks its content itself
+            scorer.prepare(question)
     scorer.score(1, text)
     warm = []
     typical = answer(rng, 10)  # about 150 words
@@ -89,8 +98,6 @@ def main() -> None:
     print(summary(f"warm score of a {len(typical.split())}-word answer", warm, " ms"))
 
     items = [(rng.randint(1, 10), answer(rng)) for _ in range(args.batch)]
-    for question in range(1, 11):
-        scorer.prepare(pack.find_question(question))
     rates = []
     for _ in range(max(1, args.runs // 2)):
         start = time.perf_counter()
@@ -102,7 +109,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "in.jsonl"
         batch.write_text(lines, encoding="utf-8")
-        whole = timed([sys.executable, "-m", "coach", "score", "--batch", str(batch), "--out", os.devnull])
+        whole = timed(
+            [sys.executable, "-m", "coach", "score", "--batch", str(batch), "--out", os.devnull]
+        )
     print(f"`coach score --batch` of 200 answers, start-up included: {whole:.2f} s")
 
 

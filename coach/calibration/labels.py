@@ -121,7 +121,9 @@ class _Parser:
             return
         first = self.seen.get(record.id)
         if first is not None:
-            self.issue(line_of(("id",)), f"duplicate id {record.id!r} (first at line {first})", True)
+            self.issue(
+                line_of(("id",)), f"duplicate id {record.id!r} (first at line {first})", True
+            )
             return
         self.seen[record.id] = line
         self.records.append(record)
@@ -237,19 +239,24 @@ def _parse_jsonl(parser: _Parser, text: str) -> None:
         except json.JSONDecodeError as exc:
             parser.issue(number, f"not valid JSON ({exc.msg} at column {exc.colno})", skipped=True)
             continue
-        parser.add(data, number, lambda _loc, n=number: n)
+
+        def line_of(_loc: Loc, n: int = number) -> int:
+            return n
+
+        parser.add(data, number, line_of)
 
 
-def _node_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+def node_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+    """Record the 1-based line of every key path under `node` in `lines`."""
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             lines[(*loc, key)] = key_node.start_mark.line + 1
-            _node_lines(value_node, (*loc, key), lines)
+            node_lines(value_node, (*loc, key), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _node_lines(item, (*loc, index), lines)
+            node_lines(item, (*loc, index), lines)
 
 
 def _yaml_items(path: Path, text: str) -> Iterator[tuple[Any, int, dict[Loc, int]]]:
@@ -260,7 +267,11 @@ def _yaml_items(path: Path, text: str) -> Iterator[tuple[Any, int, dict[Loc, int
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise LabelsError(f"{where}: invalid YAML: {exc.problem or exc}") from None
+        context = exc.context_mark
+        extra = ""
+        if exc.context and context is not None and mark is not None and context.line != mark.line:
+            extra = f" ({exc.context} at line {context.line + 1})"
+        raise LabelsError(f"{where}: invalid YAML: {exc.problem or exc}{extra}") from None
     except yaml.YAMLError as exc:
         raise LabelsError(f"{path}: invalid YAML: {exc}") from None
     if root is None:
@@ -272,7 +283,7 @@ def _yaml_items(path: Path, text: str) -> Iterator[tuple[Any, int, dict[Loc, int
         )
     for item, value in zip(root.value, data, strict=True):
         lines: dict[Loc, int] = {}
-        _node_lines(item, (), lines)
+        node_lines(item, (), lines)
         yield value, item.start_mark.line + 1, lines
 
 

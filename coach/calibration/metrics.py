@@ -33,17 +33,19 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def confusion_matrix(a: ArrayLike, b: ArrayLike, categories: Sequence[int] = GRADES) -> npt.NDArray[np.int64]:
-    """Counts with rows for `a` and columns for `b`, one per category (values outside are dropped)."""
+def confusion_matrix(
+    a: ArrayLike, b: ArrayLike, categories: Sequence[int] = GRADES
+) -> npt.NDArray[np.int64]:
+    """Counts with rows for `a` and columns for `b`, one per category (others are dropped)."""
     x, y = _pair(a, b)
-    index = {value: i for i, value in enumerate(categories)}
-    size = len(categories)
-    out = np.zeros((size, size), dtype=np.int64)
-    for u, v in zip(x.astype(int), y.astype(int), strict=True):
-        i, j = index.get(int(u)), index.get(int(v))
-        if i is not None and j is not None:
-            out[i, j] += 1
-    return out
+    values = np.asarray(categories, dtype=np.float64)
+    size = len(values)
+    i = np.searchsorted(values, x)
+    j = np.searchsorted(values, y)
+    ok = (i < size) & (j < size)
+    ok[ok] &= (values[i[ok]] == x[ok]) & (values[j[ok]] == y[ok])
+    counts = np.bincount(i[ok] * size + j[ok], minlength=size * size)
+    return counts.reshape(size, size).astype(np.int64)
 
 
 def quadratic_weighted_kappa(
@@ -69,24 +71,6 @@ def quadratic_weighted_kappa(
     return 1.0 - float((weights * observed).sum()) / denominator
 
 
-def cohen_kappa(a: ArrayLike, b: ArrayLike) -> float | None:
-    """Unweighted Cohen's kappa for two binary (or any categorical) sequences."""
-    x, y = _pair(a, b)
-    if not len(x):
-        return None
-    categories = sorted(set(x.tolist()) | set(y.tolist()))
-    index = {value: i for i, value in enumerate(categories)}
-    observed = np.zeros((len(categories), len(categories)))
-    for u, v in zip(x.tolist(), y.tolist(), strict=True):
-        observed[index[u], index[v]] += 1
-    total = observed.sum()
-    p_observed = float(np.trace(observed)) / total
-    p_expected = float((observed.sum(axis=1) * observed.sum(axis=0)).sum()) / total**2
-    if p_expected == 1.0:
-        return None
-    return (p_observed - p_expected) / (1.0 - p_expected)
-
-
 def pearson(a: ArrayLike, b: ArrayLike) -> float | None:
     x, y = _pair(a, b)
     if len(x) < 2:
@@ -101,17 +85,10 @@ def pearson(a: ArrayLike, b: ArrayLike) -> float | None:
 def average_ranks(values: ArrayLike) -> FloatArray:
     """1-based ranks with ties given the mean of the ranks they span."""
     x = np.asarray(values, dtype=np.float64)
-    order = np.argsort(x, kind="mergesort")
-    ranks = np.empty(len(x), dtype=np.float64)
-    sorted_x = x[order]
-    start = 0
-    while start < len(x):
-        end = start
-        while end + 1 < len(x) and sorted_x[end + 1] == sorted_x[start]:
-            end += 1
-        ranks[order[start : end + 1]] = (start + end) / 2.0 + 1.0
-        start = end + 1
-    return ranks
+    _unique, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    first = np.cumsum(counts) - counts + 1.0  # the rank of each distinct value's first copy
+    mean_rank: FloatArray = (first + (counts - 1) / 2.0)[inverse.reshape(-1)]
+    return mean_rank
 
 
 def spearman(a: ArrayLike, b: ArrayLike) -> float | None:
@@ -236,8 +213,20 @@ def binary_figures(machine: ArrayLike, human: ArrayLike) -> BinaryFigures:
         precision=tp / (tp + fp) if tp + fp else None,
         recall=tp / (tp + fn) if tp + fn else None,
         f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None,
-        kappa=cohen_kappa(predicted, actual) if len(x) else None,
+        kappa=_binary_kappa(tp, fp, fn, tn),
     )
+
+
+def _binary_kappa(tp: int, fp: int, fn: int, tn: int) -> float | None:
+    """Cohen's (unweighted) kappa from a 2x2 table; None when chance explains every agreement."""
+    total = tp + fp + fn + tn
+    if not total:
+        return None
+    observed = (tp + tn) / total
+    expected = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / total**2
+    if expected == 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
 
 
 def _round(value: Any, digits: int = 4) -> Any:

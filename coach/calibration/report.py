@@ -18,12 +18,13 @@ from coach.calibration.metrics import (
     mean_figures,
 )
 from coach.calibration.scored import THRESHOLD_IDS, Machine, Params, ScoredSet
-from coach.content import ALL_IDS, MISTAKE_IDS
+from coach.content import ALL_IDS
 
 QWK_FLOOR = 0.70  # below this, automated grades should not be used on their own
 HUMAN_GAP = 0.10  # coach may trail the agreement between two humans by at most this much
 SMD_LIMIT = 0.15  # |standardised mean difference| above this: coach is systematically off
 SMALL_SAMPLE = 30  # fewer graded records than this: the figures are rough
+MISTAKE_WEIGHT = 0.75  # a mistake disagreement (no score to say how confident coach was)
 
 
 @dataclass(frozen=True)
@@ -174,9 +175,10 @@ def flags_for(grade: GradeFigures | None, raters: RaterFigures | None, graded: i
         flags.append(
             Flag(
                 "qwk_low",
-                f"Coach's grades agree with the human grades less than an assessment professional "
-                f"accepts: QWK {grade.qwk:.2f}, below the usual floor of {QWK_FLOOR:.2f}. Do not use "
-                "coach's grade on its own for decisions; tune the rubric or review the labels.",
+                f"Coach's grades agree with the human grades less than an assessment "
+                f"professional accepts: QWK {grade.qwk:.2f}, below the usual floor of "
+                f"{QWK_FLOOR:.2f}. Do not use coach's grade on its own for decisions; tune the "
+                "rubric or review the labels.",
             )
         )
     if raters is not None and raters.qwk_gap is not None and raters.qwk_gap > HUMAN_GAP:
@@ -184,9 +186,9 @@ def flags_for(grade: GradeFigures | None, raters: RaterFigures | None, graded: i
         flags.append(
             Flag(
                 "below_humans",
-                f"Coach agrees with each rater less than the raters agree with each other: QWK "
-                f"{raters.machine_human.qwk:.2f} against {raters.human_human.qwk:.2f} between humans, "
-                f"{raters.qwk_gap:.2f} lower (the limit is {HUMAN_GAP:.2f}).",
+                f"Coach agrees with each rater less than the raters agree with each other: "
+                f"QWK {raters.machine_human.qwk:.2f} against {raters.human_human.qwk:.2f} "
+                f"between humans, {raters.qwk_gap:.2f} lower (the limit is {HUMAN_GAP:.2f}).",
             )
         )
     if grade.smd is not None and abs(grade.smd) > SMD_LIMIT:
@@ -194,16 +196,17 @@ def flags_for(grade: GradeFigures | None, raters: RaterFigures | None, graded: i
         flags.append(
             Flag(
                 "smd",
-                f"Coach grades systematically {direction} than the humans: standardised mean "
-                f"difference {_signed(grade.smd)} (the limit is ±{SMD_LIMIT:.2f}); moving the grade "
-                "cut-offs usually fixes this.",
+                f"Coach grades systematically {direction} than the humans: standardised "
+                f"mean difference {_signed(grade.smd)} (the limit is ±{SMD_LIMIT:.2f}); "
+                "moving the grade cut-offs usually fixes this.",
             )
         )
     if graded < SMALL_SAMPLE:
         flags.append(
             Flag(
                 "small_sample",
-                f"Only {graded} graded records: the figures are rough; aim for {SMALL_SAMPLE} or more.",
+                f"Only {graded} graded records: the figures are rough; "
+                f"aim for {SMALL_SAMPLE} or more.",
             )
         )
     return flags
@@ -212,50 +215,52 @@ def flags_for(grade: GradeFigures | None, raters: RaterFigures | None, graded: i
 def disagreements(scored: ScoredSet, params: Params, machine: Machine) -> list[Disagreement]:
     """Records where coach and the human disagree, the strongest disagreement first.
 
-    The gap is the number of grades apart, plus for each label they disagree on 0.5 and how far
-    coach's score sits from its threshold (a confident contradiction counts more than a close call).
+    The gap is the number of grades apart, plus for each label they disagree on: 0.5 and how far
+    coach's score sits from its threshold (a confident contradiction counts more than a close
+    call), or 0.75 for a mistake.
     """
+    human = scored.human_labels
+    known = ~np.isnan(human)
+    differ = known & (machine.labels != (human == 1.0))
+    width = len(THRESHOLD_IDS)
+    thresholds = scored.effective_thresholds(params)
+    weights = np.full(human.shape, MISTAKE_WEIGHT)
+    weights[:, :width] = 0.5 + np.abs(scored.scores - thresholds)
+    gaps = (differ * weights).sum(axis=1)
+    graded = ~np.isnan(scored.human_grade)
+    gaps[graded] += np.abs(machine.grade[graded] - scored.human_grade[graded])
+    rows = np.flatnonzero(gaps > 0)
+    order = rows[np.lexsort(([scored.records[r].line for r in rows], -gaps[rows]))]
+    scores, limits = scored.scores.tolist(), thresholds.tolist()
+    flags, said = differ.tolist(), machine.labels.tolist()
+    grades, overall, gap_list = machine.grade.tolist(), machine.overall.tolist(), gaps.tolist()
     out: list[Disagreement] = []
-    thresholds = dict(params.thresholds)
-    for row, record in enumerate(scored.records):
-        mismatches: list[Mismatch] = []
-        gap = 0.0
-        for column, item in enumerate(ALL_IDS):
-            human = scored.human_labels[row, column]
-            if np.isnan(human):
-                continue
-            said = bool(machine.labels[row, column])
-            if said == bool(human):
-                continue
-            score = threshold = None
-            weight = 0.75
-            if item in THRESHOLD_IDS:
-                score = float(scored.scores[row, THRESHOLD_IDS.index(item)])
-                override = scored.overrides.thresholds[row, THRESHOLD_IDS.index(item)]
-                threshold = float(thresholds[item] if np.isnan(override) else override)
-                weight = 0.5 + abs(score - threshold)
-            elif item in MISTAKE_IDS:
-                weight = 0.75
-            gap += weight
-            mismatches.append(Mismatch(item, bool(human), said, score, threshold))
-        human_grade = record.grade
-        if human_grade is not None:
-            gap += abs(int(machine.grade[row]) - human_grade)
-        if gap > 0:
-            out.append(
-                Disagreement(
-                    row=row,
-                    id=record.id,
-                    line=record.line,
-                    question=record.question,
-                    human_grade=human_grade,
-                    machine_grade=int(machine.grade[row]),
-                    overall=float(machine.overall[row]),
-                    mismatches=tuple(mismatches),
-                    gap=gap,
-                )
+    for row in order.tolist():
+        record = scored.records[row]
+        mismatches = tuple(
+            Mismatch(
+                ALL_IDS[column],
+                not said[row][column],
+                said[row][column],
+                scores[row][column] if column < width else None,
+                limits[row][column] if column < width else None,
             )
-    out.sort(key=lambda d: (-d.gap, d.line))
+            for column, flagged in enumerate(flags[row])
+            if flagged
+        )
+        out.append(
+            Disagreement(
+                row=row,
+                id=record.id,
+                line=record.line,
+                question=record.question,
+                human_grade=record.grade,
+                machine_grade=grades[row],
+                overall=overall[row],
+                mismatches=mismatches,
+                gap=gap_list[row],
+            )
+        )
     return out
 
 
@@ -274,7 +279,9 @@ def build_report(scored: ScoredSet, params: Params | None = None) -> Report:
     for column, item in enumerate(ALL_IDS):
         rows = ~np.isnan(scored.human_labels[:, column])
         if np.any(rows):
-            criteria[item] = binary_figures(machine.labels[rows, column], scored.human_labels[rows, column])
+            criteria[item] = binary_figures(
+                machine.labels[rows, column], scored.human_labels[rows, column]
+            )
     f1s = [c.f1 for c in criteria.values() if c.f1 is not None]
     raters = rater_figures(scored, machine.grade)
     labelled = int(np.sum(np.any(~np.isnan(scored.human_labels), axis=1)))

@@ -5,10 +5,14 @@ STAR part's continuous 0-1 score, which mistakes were found, the model-answer an
 parts of the overall score. `ScoredSet.machine(params)` then applies thresholds, weights, penalties
 and cut-offs in a few vector operations, so a screen can move a number and see the figures at once.
 
-What cannot move without re-scoring: mistake thresholds (they act sentence by sentence), exemplars,
-keywords and semantic ranges. Two mistakes also depend on a criterion passing (no
-`activity_over_outcome` when `metrics` passes; `transactional` looks at `value_first`); the
-recomputation keeps the mistakes found at scoring time.
+The recomputation follows the scorer's own rules (a task implied by a full story, nothing shown by
+an off-topic answer) and `recompute_mismatches` checks it reproduces the scorer exactly with the
+rubric's numbers. What cannot move without re-scoring: mistake thresholds (they act sentence by
+sentence), exemplars, keywords and semantic ranges. Two mistakes also depend on a criterion
+passing (no `activity_over_outcome` when `metrics` passes; `transactional` looks at
+`value_first`); the recomputation keeps the mistakes found at scoring time. A task implied by the
+story keeps the score it was given (the task threshold), not its own lower one, when the task
+threshold is moved down.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import numpy.typing as npt
 
 from coach.calibration.labels import LabelIssue, LabelRecord, LabelSet
 from coach.content import ALL_IDS, CRITERION_IDS, MISTAKE_IDS, STAR_PARTS, ContentPack, Rubric
-from coach.scoring import EmptyAnswer, ScoreResult, Scorer
+from coach.scoring import EmptyAnswer, Scorer, ScoreResult
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -66,7 +70,9 @@ class Params:
 
     def with_threshold(self, item: str, value: float) -> Params:
         if item not in THRESHOLD_IDS:
-            raise KeyError(f"no movable threshold {item!r}; expected one of {', '.join(THRESHOLD_IDS)}")
+            raise KeyError(
+                f"no movable threshold {item!r}; expected one of {', '.join(THRESHOLD_IDS)}"
+            )
         return replace(self, thresholds={**self.thresholds, item: float(min(1.0, max(0.0, value)))})
 
     def with_weight(self, item: str, value: float) -> Params:
@@ -160,9 +166,19 @@ class ScoredSet:
 
     def labelled_ids(self) -> list[str]:
         """Ids the human labelled on at least one record, in the contract's order."""
-        return [item for j, item in enumerate(ALL_IDS) if np.any(~np.isnan(self.human_labels[:, j]))]
+        return [
+            item for j, item in enumerate(ALL_IDS) if np.any(~np.isnan(self.human_labels[:, j]))
+        ]
 
-    def machine(self, params: Params | None = None, rows: npt.NDArray[np.int64] | None = None) -> Machine:
+    def effective_thresholds(self, params: Params | None = None) -> FloatArray:
+        """records x THRESHOLD_IDS: the threshold each record is judged by (shared or its
+        question's own)."""
+        p = params or self.base
+        return _effective(p.thresholds, THRESHOLD_IDS, self.overrides.thresholds)
+
+    def machine(
+        self, params: Params | None = None, rows: npt.NDArray[np.int64] | None = None
+    ) -> Machine:
         """Coach's labels, overall scores and grades under `params` (default: the rubric's)."""
         p = params or self.base
         pick = slice(None) if rows is None else rows
@@ -174,6 +190,14 @@ class ScoredSet:
         n_criteria = len(CRITERION_IDS)
         earned = (weights[:, :n_criteria] * scores[:, :n_criteria]).sum(axis=1)
         star = np.where(passed[:, n_criteria:], scores[:, n_criteria:], 0.0)
+        # The scorer's rule: a story with a situation, actions and a result implies its task,
+        # which then earns the task threshold as its score.
+        situation, task, action, result = (THRESHOLD_IDS.index(p) for p in STAR_PARTS)
+        implied = passed[:, situation] & passed[:, action] & passed[:, result] & ~passed[:, task]
+        star[:, task - n_criteria] = np.where(
+            implied, thresholds[:, task], star[:, task - n_criteria]
+        )
+        passed[:, task] |= implied
         earned = earned + (weights[:, n_criteria:] * star).sum(axis=1)
         earned = earned + p.model_answer_weight * self.model_part[pick]
         earned = earned + p.talking_points_weight * self.coverage[pick]
@@ -183,6 +207,8 @@ class ScoredSet:
         overall = np.where(self.off_topic[pick], np.minimum(overall, p.off_topic_cap), overall)
         overall = np.clip(overall, 0.0, 100.0)
         grade = grades_for(overall, p.cutoffs)
+        # An off-topic answer is scored as above, then reported with no criterion or part shown.
+        passed[self.off_topic[pick], :] = False
         labels = np.concatenate([passed, mistakes], axis=1)
         return Machine(labels=labels, overall=overall, grade=grade)
 
@@ -199,7 +225,8 @@ class ScoredSet:
 
 def grades_for(overall: FloatArray, cutoffs: Sequence[float]) -> npt.NDArray[np.int64]:
     cuts = np.asarray(cutoffs, dtype=np.float64)
-    return (1 + (overall[:, None] >= cuts[None, :]).sum(axis=1)).astype(np.int64)
+    counts: npt.NDArray[np.int64] = (overall[:, None] >= cuts[None, :]).sum(axis=1).astype(np.int64)
+    return counts + 1
 
 
 def _ramp(value: float, low: float, high: float) -> float:
@@ -264,7 +291,7 @@ def score_labels(
     scorer: Scorer,
     labels: LabelSet,
     progress: ProgressCallback | None = None,
-    batch_size: int = 32,
+    batch_size: int = 16,
 ) -> ScoredSet:
     """Score every record in batches (each batch's sentences go through the model together).
 
@@ -288,7 +315,9 @@ def score_labels(
                     kept.append(record)
                 except (EmptyAnswer, KeyError) as exc:
                     message = exc.args[0] if exc.args else str(exc)
-                    problems.append(LabelIssue(str(labels.path), record.line, f"cannot score: {message}", True))
+                    problems.append(
+                        LabelIssue(str(labels.path), record.line, f"cannot score: {message}", True)
+                    )
         if progress is not None:
             progress(min(total, start + len(chunk)), total)
     return build_scored_set(scorer.pack, kept, results, problems)

@@ -6,11 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from coach import __version__
-from coach.cli import content_cmd, score_cmd
-from coach.cli.common import UsageError, fail
+from pathlib import Path
 
-VERBS = [score_cmd, content_cmd]
+from coach import __version__
+from coach.cli.common import UsageError, fail
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -20,7 +19,19 @@ class OneLineParser(argparse.ArgumentParser):
         fail(f"{message} (see '{self.prog} --help')")
 
 
+def app_parser() -> argparse.ArgumentParser:
+    """Options of `coach` with no verb, which opens the practice app."""
+    parser = OneLineParser(prog="coach", add_help=False)
+    parser.add_argument("--candidate", metavar="NAME", help="practise as this candidate")
+    parser.add_argument("--db", metavar="PATH", type=Path, help="history database (env COACH_DB)")
+    parser.add_argument("--content", metavar="DIR", type=Path, help="content pack directory")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # Verbs are imported here, not at the top, so opening the app stays quick.
+    from coach.cli import calibrate_cmd, content_cmd, history_cmd, score_cmd, speech_cmd
+
     parser = OneLineParser(
         prog="coach",
         description="Offline trainer for business-development interviews about networking. "
@@ -28,13 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     subparsers = parser.add_subparsers(dest="verb", parser_class=OneLineParser)
-    for verb in VERBS:
+    for verb in (score_cmd, content_cmd, speech_cmd, calibrate_cmd, history_cmd):
         verb.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] in ("--candidate", "--db", "--content"):
+        app_args, rest = app_parser().parse_known_args(args_list)
+        if not rest:
+            return open_app(app_args)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.verb is None:
@@ -52,9 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_app(args: argparse.Namespace) -> int:
-    try:
-        from coach.tui.app import run_app
-    except ImportError:
-        build_parser().print_help()
-        return 0
+    from coach.tui.app import run_app
+
     return run_app(args)

@@ -9,7 +9,8 @@ from typing import NoReturn
 
 from coach.content import ContentError, ContentPack, load_pack
 from coach.locations import bundled_content_dir
-from coach.scoring import MiniLM, ModelUnavailable, Scorer
+from coach.scoring import ModelUnavailable, Scorer
+from coach.scoring.embedding import default_embedder
 
 
 class UsageError(Exception):
@@ -65,9 +66,8 @@ def read_text_file(path: Path, flag: str) -> str:
 
 def build_scorer(pack: ContentPack, quiet: bool = False) -> Scorer:
     """The scorer with the real model, or keyword checks only (with a warning) if it is missing."""
-    embedder = MiniLM()
     try:
-        embedder.load()
+        embedder = default_embedder()
     except ModelUnavailable as exc:
         if not quiet:
             warn(f"{exc}; scoring with keyword checks only")

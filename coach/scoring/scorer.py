@@ -322,7 +322,7 @@ class _Scoring:
         evidence = [
             fact for score, fact in ranked[:3] if score >= 0.5 * ranked[0][0] and score > 0.1
         ]
-        return min(1.0, total), sorted(evidence, key=lambda f: f.index)
+        return min(1.0, total), evidence  # best first: the first quote is the strongest
 
     # ---------------------------------------------------------------- STAR
 

@@ -90,9 +90,9 @@ def _decode_stream(container: object, stream: object) -> list[npt.NDArray[np.int
             # A truncated or partly damaged file: keep what decoded (as faster-whisper does).
             break
         for out in resampler.resample(frame):
-            chunks.append(out.to_ndarray().reshape(-1))
+            chunks.append(np.asarray(out.to_ndarray(), dtype=np.int16).reshape(-1))
     for out in resampler.resample(None):
-        chunks.append(out.to_ndarray().reshape(-1))
+        chunks.append(np.asarray(out.to_ndarray(), dtype=np.int16).reshape(-1))
     return [c for c in chunks if c.size]
 
 
@@ -128,7 +128,8 @@ def frame_dbfs(samples: Samples, rate: int = SAMPLE_RATE) -> npt.NDArray[np.floa
         return np.full(1, FLOOR_DBFS)
     frames = samples[: count * size].astype(np.float64).reshape(count, size)
     rms = np.sqrt(np.mean(frames * frames, axis=1))
-    return np.maximum(20.0 * np.log10(np.maximum(rms, 1e-12)), FLOOR_DBFS)
+    db: npt.NDArray[np.float64] = np.maximum(20.0 * np.log10(np.maximum(rms, 1e-12)), FLOOR_DBFS)
+    return db
 
 
 def level_dbfs(block: npt.NDArray[np.floating]) -> float:
@@ -177,22 +178,27 @@ class Voicing:
             min(end, (first + int(idx[-1]) + 1) * self.frame_s),
         )
 
-    def longest_silence(self, start: float, end: float) -> tuple[float, float]:
-        """(start, length) of the longest run of unvoiced frames within [start, end]."""
+    def voiced_share(self, start: float, end: float) -> float:
+        """Share of voiced frames in [start, end]; 1.0 when energy cannot tell."""
         if not self.reliable:
-            return start, max(0.0, end - start)
-        first = max(0, math.floor(start / self.frame_s + 1e-6))
-        last = min(self.voiced.size, math.ceil(end / self.frame_s - 1e-6))
-        best_start, best_len, run_start = first, 0, None
-        for i in range(first, last + 1):
-            silent = i < last and not self.voiced[i]
-            if silent and run_start is None:
-                run_start = i
-            elif not silent and run_start is not None:
-                if i - run_start > best_len:
-                    best_start, best_len = run_start, i - run_start
-                run_start = None
-        return best_start * self.frame_s, best_len * self.frame_s
+            return 1.0
+        first = max(0, math.floor(start / self.frame_s))
+        last = max(first + 1, min(self.voiced.size, math.ceil(end / self.frame_s)))
+        part = self.voiced[first:last]
+        return float(part.mean()) if part.size else 0.0
+
+    def runs(
+        self, mask: npt.NDArray[np.bool_], bridge_s: float = 0.0
+    ) -> list[tuple[float, float]]:
+        """(start, end) of the runs of True frames in `mask`, bridging gaps up to `bridge_s`."""
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return []
+        bridge = round(bridge_s / self.frame_s)
+        breaks = np.flatnonzero(np.diff(idx) > bridge + 1)
+        starts = np.concatenate([idx[:1], idx[breaks + 1]])
+        ends = np.concatenate([idx[breaks], idx[-1:]]) + 1
+        return [(float(a * self.frame_s), float(b * self.frame_s)) for a, b in zip(starts, ends, strict=True)]
 
 
 def voicing(samples: Samples, rate: int = SAMPLE_RATE) -> Voicing:

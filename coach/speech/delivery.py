@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from coach.speech.transcribe import Transcript, Word
+from coach.speech.transcriber import Transcript, Word
 
 DEFAULT_FILLERS: tuple[str, ...] = ("um", "uh", "like", "you know", "sort of", "basically")
 WPM_SLOW, WPM_FAST = 110.0, 180.0
@@ -53,6 +53,18 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Note:
+    """One line of feedback on a metric; `advice` is True when it asks for a change."""
+
+    metric: Literal["pace", "fillers", "pauses", "time"]
+    text: str
+    advice: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "text": self.text, "advice": self.advice}
+
+
+@dataclass(frozen=True)
 class Delivery:
     duration_s: float  # length of the audio
     speaking_s: float  # first word to last word, pauses included
@@ -64,7 +76,7 @@ class Delivery:
     pauses: tuple[Pause, ...]
     target_seconds: int | None
     time_verdict: TimeVerdict | None
-    notes: tuple[str, ...]  # one short line per metric, for people
+    notes: tuple[Note, ...]  # one line per metric, for people
 
     @property
     def pace_flagged(self) -> bool:
@@ -91,7 +103,7 @@ class Delivery:
             "pauses": [p.to_dict() for p in self.pauses],
             "target_seconds": self.target_seconds,
             "time_verdict": self.time_verdict,
-            "notes": list(self.notes),
+            "notes": [n.to_dict() for n in self.notes],
         }
 
 
@@ -168,7 +180,9 @@ _VARIANTS = [
     (re.compile(r"^(h+m+|m+h*m+)$"), "hmm"),
 ]
 _LIKE_NOT_AFTER = {"would", "i'd", "we'd", "you'd", "they'd", "feel", "felt", "looks"}
-_YOU_KNOW_NOT_AFTER = {"do", "did", "don't", "didn't", "if", "would", "let", "as", "so", "now", "what"}
+_YOU_KNOW_NOT_AFTER = {
+    "do", "did", "don't", "didn't", "if", "would", "let", "as", "so", "now", "what",
+}
 _YOU_KNOW_NOT_BEFORE = {
     "that", "what", "how", "who", "where", "when", "why", "whether", "him", "her", "them", "it",
     "the", "a", "an", "this", "these", "those", "someone", "somebody", "about", "me", "us",
@@ -184,13 +198,11 @@ _MEAN_NOT_AFTER = {"what", "which", "do", "did", "don't", "didn't"}
 class _Token:
     norm: str
     start: float
-    pause_before: bool  # a comma or sentence end just before this word (or the very start)
     pause_after: bool  # a comma or sentence end right after it
 
 
 def _tokens(words: Sequence[Word]) -> list[_Token]:
     tokens = []
-    prev_end_punct = True
     for w in words:
         raw = w.text.lower()
         norm = raw.strip(".,!?;:\"()[]…-")
@@ -199,8 +211,7 @@ def _tokens(words: Sequence[Word]) -> list[_Token]:
                 norm = canonical
                 break
         ends = raw.rstrip("\"')]").endswith((",", ".", "?", "!", ";", ":", "…", "-"))
-        tokens.append(_Token(norm, w.start, prev_end_punct, ends))
-        prev_end_punct = ends
+        tokens.append(_Token(norm, w.start, ends))
     return tokens
 
 
@@ -208,11 +219,10 @@ def _is_filler(phrase: str, tokens: list[_Token], i: int, n: int) -> bool:
     """Context rules for the fillers that are also ordinary words; the rest always count."""
     before = tokens[i - 1].norm if i > 0 else ""
     after = tokens[i + n].norm if i + n < len(tokens) else ""
-    set_off = tokens[i].pause_before or tokens[i + n - 1].pause_after
     if phrase == "like":
-        # Only "like" set off by commas or a sentence break: "I'd like to" and "firms like
-        # ours" are not fillers; Whisper writes the filler as ", like,".
-        return set_off and before not in _LIKE_NOT_AFTER
+        # Whisper writes the filler as "like," - "I'd like to", "firms like ours" and "first,
+        # like a benchmark" are not fillers.
+        return tokens[i].pause_after and before not in _LIKE_NOT_AFTER
     if phrase == "you know":
         if tokens[i + n - 1].pause_after:
             return True
@@ -310,7 +320,7 @@ def _notes(
     speaking: float,
     target: int | None,
     verdict: TimeVerdict | None,
-) -> list[str]:
+) -> list[Note]:
     aim = f"{WPM_AIM[0]:.0f}-{WPM_AIM[1]:.0f}"
     pace_note = {
         "too slow": f"too slow; aim for {aim} so the story keeps its energy",
@@ -319,7 +329,7 @@ def _notes(
         "a bit fast": f"a little fast; aim for {aim}",
         "too fast": f"too fast; slow down to {aim} so your numbers land",
     }[pace]
-    notes = [f"Pace {wpm:.0f} words/min: {pace_note}."]
+    notes = [Note("pace", f"Pace {wpm:.0f} words/min: {pace_note}.", pace != "good")]
     if fillers:
         counts = ", ".join(f"{w} x{n}" for w, n in Counter(f.word for f in fillers).most_common())
         verdict_text = (
@@ -327,21 +337,24 @@ def _notes(
             if per_min > FILLERS_PER_MIN_MAX
             else f"fine (keep under {FILLERS_PER_MIN_MAX:.0f}/min)"
         )
-        notes.append(f"Fillers {per_min:.1f}/min ({counts}): {verdict_text}.")
+        text = f"Fillers {per_min:.1f}/min ({counts}): {verdict_text}."
+        notes.append(Note("fillers", text, per_min > FILLERS_PER_MIN_MAX))
     else:
-        notes.append("Fillers: none heard.")
+        notes.append(Note("fillers", "Fillers: none heard.", False))
     if pauses:
         where = "; ".join(f"{p.length_s:.1f} s at {clock(p.t)} after \"{p.after}\"" for p in pauses)
-        notes.append(f"Long pauses (over {LONG_PAUSE_S:.0f} s): {where}.")
+        text = f"Long pauses (over {LONG_PAUSE_S:.0f} s): {where}; bridge with a short summary."
+        notes.append(Note("pauses", text, True))
     else:
-        notes.append(f"No pauses over {LONG_PAUSE_S:.0f} s.")
+        notes.append(Note("pauses", f"No pauses over {LONG_PAUSE_S:.0f} s.", False))
     if target:
         timing = {
             "long": "too long; trim the situation and land the result sooner",
             "short": "short; add the actions and the numbers behind the result",
             "ok": "about right",
         }[verdict or "ok"]
-        notes.append(f"Time {clock(speaking)} against a {clock(target)} target: {timing}.")
+        text = f"Time {clock(speaking)} against a {clock(target)} target: {timing}."
+        notes.append(Note("time", text, verdict != "ok"))
     else:
-        notes.append(f"Time {clock(speaking)} of speech.")
+        notes.append(Note("time", f"Time {clock(speaking)} of speech.", False))
     return notes

@@ -91,9 +91,7 @@ def connect(path: Path, timeout: float = DEFAULT_TIMEOUT) -> sqlite3.Connection:
     path = Path(path)
     create_private_file(path)
     try:
-        conn = sqlite3.connect(
-            path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise translate(path, exc) from None
     try:
@@ -129,7 +127,7 @@ def _check_header(conn: sqlite3.Connection, path: Path) -> None:
 
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE (take the write lock up front, so no deadlock-upgrade), COMMIT or ROLLBACK."""
+    """BEGIN IMMEDIATE (the write lock up front: no deadlock on upgrade), then COMMIT/ROLLBACK."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -15,10 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from coach.content import did_you_mean
-from coach.scoring.result import ScoreResult
 from coach.store import schedule as srs
 from coach.store.db import DEFAULT_TIMEOUT, connect, retry, transaction
 from coach.store.errors import InvalidValue, NotFound
@@ -40,6 +39,11 @@ from coach.store.models import (
 from coach.store.plans import plan_from_dict
 
 T = TypeVar("T")
+
+
+class HasToDict(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
 
 MAX_NAME = 60
 _ATTEMPT_SELECT = (
@@ -93,6 +97,16 @@ def check_name(name: str) -> str:
     if clean.startswith("-"):
         raise InvalidValue(f"candidate name {clean!r} must not start with '-'")
     return clean
+
+
+def no_candidate(name: str, names: list[str]) -> NotFound:
+    """NotFound naming the closest candidate (by spelling or first name), or listing them."""
+    starts = [n for n in names if n.lower().startswith(name.strip().lower())]
+    if len(starts) == 1:
+        hint = f"; did you mean {starts[0]!r}?"
+    else:
+        hint = did_you_mean(name, names) or (f"; candidates: {', '.join(names)}" if names else "")
+    return NotFound(f"no candidate {name!r}{hint} (add one with: coach candidates add NAME)")
 
 
 def check_grade(grade: int, what: str = "grade") -> int:
@@ -216,7 +230,9 @@ class Store:
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return retry(self.path, self.timeout, lambda: self._conn.execute(sql, params).fetchall())
+            return retry(
+                self.path, self.timeout, lambda: self._conn.execute(sql, params).fetchall()
+            )
 
     def _write(self, action: Callable[[sqlite3.Connection], T]) -> T:
         def attempt() -> T:
@@ -239,9 +255,7 @@ class Store:
         return row_to_candidate(rows[0])
 
     def _no_candidate(self, name: str) -> NotFound:
-        names = [c.name for c in self.list_candidates()]
-        hint = did_you_mean(name, names) or (f"; candidates: {', '.join(names)}" if names else "")
-        return NotFound(f"no candidate {name!r}{hint} (add one with: coach candidates add NAME)")
+        return no_candidate(name, [c.name for c in self.list_candidates()])
 
     def add_candidate(self, name: str, note: str = "") -> Candidate:
         clean = check_name(name)
@@ -280,7 +294,7 @@ class Store:
         return self.get_candidate(name)
 
     def remove_candidate(self, name: str) -> int:
-        """Delete a candidate with their attempts, sessions and schedule; return attempts removed."""
+        """Delete a candidate with their attempts, sessions and schedule; return #attempts."""
 
         def remove(conn: sqlite3.Connection) -> int:
             cid = self._candidate_id(conn, name)
@@ -308,15 +322,14 @@ class Store:
     @staticmethod
     def _no_candidate_in(conn: sqlite3.Connection, name: str) -> NotFound:
         names = [r["name"] for r in conn.execute("SELECT name FROM candidates ORDER BY id")]
-        hint = did_you_mean(name, names) or (f"; candidates: {', '.join(names)}" if names else "")
-        return NotFound(f"no candidate {name!r}{hint} (add one with: coach candidates add NAME)")
+        return no_candidate(name, names)
 
     # ------------------------------------------------------------ attempts
 
     def save_attempt(
         self,
         *,
-        result: ScoreResult | Mapping[str, Any],
+        result: HasToDict | Mapping[str, Any],
         answer: str,
         mode: Mode = "typed",
         candidate: str = DEFAULT_CANDIDATE,
@@ -326,14 +339,18 @@ class Store:
         submitted_at: datetime | None = None,
         seconds_taken: float | None = None,
         target_seconds: int | None = None,
-        delivery: Mapping[str, Any] | None = None,
+        delivery: Mapping[str, Any] | HasToDict | None = None,
         session_id: int | None = None,
     ) -> Attempt:
         """Save one scored answer and move its question's due date; return the saved attempt.
 
+        `result` is the `ScoreResult` (or its `to_dict()`); it is kept whole, as JSON.
         `candidate` must exist, except the default profile "me", which is created on demand.
+        `delivery` is speech metrics (`coach.speech.delivery.Delivery` or its `to_dict()`).
         """
-        data = result.to_dict() if isinstance(result, ScoreResult) else dict(result)
+        if delivery is not None and not isinstance(delivery, Mapping):
+            delivery = delivery.to_dict()
+        data = dict(result) if isinstance(result, Mapping) else result.to_dict()
         question_id = str(data.get("question") or "")
         if not question_id:
             raise InvalidValue("the result names no question")
@@ -361,7 +378,9 @@ class Store:
             "grade": grade,
             "result": json.dumps(data, ensure_ascii=False),
             "content_hash": content_hash,
-            "delivery": json.dumps(dict(delivery), ensure_ascii=False) if delivery else None,
+            "delivery": (
+                json.dumps(dict(delivery), ensure_ascii=False) if delivery is not None else None
+            ),
         }
 
         def save(conn: sqlite3.Connection) -> int:
@@ -629,9 +648,7 @@ class Store:
 
     def _reschedule_all(self, conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM schedule")
-        pairs = conn.execute(
-            "SELECT DISTINCT candidate_id, question_id FROM attempts"
-        ).fetchall()
+        pairs = conn.execute("SELECT DISTINCT candidate_id, question_id FROM attempts").fetchall()
         for pair in pairs:
             self._reschedule(conn, pair["candidate_id"], pair["question_id"])
 

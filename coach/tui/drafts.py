@@ -75,7 +75,9 @@ class DraftStore:
     def _write(self, draft: Draft) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         record = {"format": FORMAT, **asdict(draft), "saved_at": time.time()}
-        fd, tmp = tempfile.mkstemp(prefix=f".{draft.question_id}.", suffix=".tmp", dir=self.directory)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{draft.question_id}.", suffix=".tmp", dir=self.directory
+        )
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(record, handle, ensure_ascii=False)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
+from typing import TypeVar
 
 from coach.content import ContentPack
-from coach.scoring import Embedder, MiniLM, ModelUnavailable, ScoreResult, Scorer
+from coach.scoring import Embedder, MiniLM, ModelUnavailable, Scorer, ScoreResult
 from coach.scoring.embedding import MemoEmbedder
 
+T = TypeVar("T")
 
-class ModelState(str, Enum):
+
+class ModelState(StrEnum):
     LOADING = "loading"
     READY = "ready"
     UNAVAILABLE = "unavailable"  # keyword checks only
@@ -76,6 +79,9 @@ class Engine:
                 self._finish(scorer, ModelState.READY, "")
             except ModelUnavailable as exc:
                 self._finish(Scorer(self.pack, None), ModelState.UNAVAILABLE, str(exc))
+            except Exception as exc:  # whatever breaks, the app goes on with keyword checks
+                problem = f"cannot load the embedding model ({type(exc).__name__}: {exc})"
+                self._finish(Scorer(self.pack, None), ModelState.UNAVAILABLE, problem)
         if warm_question is not None:
             self.warm(warm_question)
         return self.state
@@ -101,3 +107,11 @@ class Engine:
                 return None
             assert self._scorer is not None
             return self._scorer.score(question_id, text)
+
+    def run(self, job: Callable[[Scorer], T]) -> T:
+        """Run `job` with the scorer to itself (the rubric lab scores a labels file this way),
+        waiting for the model if it is still loading. Slow: call it from a thread worker."""
+        self._ready.wait()
+        with self._lock:
+            assert self._scorer is not None
+            return job(self._scorer)

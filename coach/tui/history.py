@@ -1,11 +1,13 @@
 """Where the app keeps the grades of this session.
 
 This is the seam for the practice-history store (`coach.store`): anything with
-`last_grade` and `record` plugs in through `create_app(history=...)`.
+`last_grade` and `record` plugs in through `create_app(history=...)`; an `Attempt` carries what
+`Store.save_attempt` takes (result, answer, scenario, seconds taken, target seconds).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,8 +20,11 @@ class Attempt:
 
     question_id: str
     answer: str
-    seconds: float
+    seconds: float  # time on the answer timer
     result: ScoreResult
+    scenario: str | None = None
+    target_seconds: int | None = None
+    session_id: int | None = None  # the coach session it was given in, if any
 
 
 class History(Protocol):
@@ -30,6 +35,13 @@ class History(Protocol):
     def record(self, attempt: Attempt) -> None:
         """Keep a scored attempt."""
         ...
+
+
+def due_questions(history: History) -> list[str]:
+    """Question ids due for practice today, for a history that keeps a schedule (the store's
+    `CandidateHistory.due`); none for one that does not."""
+    due: Callable[[], list[str]] | None = getattr(history, "due", None)
+    return list(due()) if due is not None else []
 
 
 class SessionHistory:

@@ -18,10 +18,10 @@ MISTAKE_NAMES = {
 STAR_NAMES = {"situation": "Situation", "task": "Task", "action": "Action", "result": "Result"}
 # Theme variables, so the STAR map reads in light and dark themes alike.
 STAR_COLOURS = {
-    "situation": "$accent",
-    "task": "$secondary",
-    "action": "$primary",
-    "result": "$success",
+    "situation": "$text-accent",
+    "task": "$text-secondary",
+    "action": "$text-primary",
+    "result": "$text-success",
 }
 PASS_MARK, FAIL_MARK, MISTAKE_MARK = "✓", "✗", "!"
 
@@ -31,3 +31,12 @@ def name_of(item_id: str) -> str:
         if item_id in names:
             return names[item_id]
     return item_id.replace("_", " ").capitalize()
+
+
+def grade_style(grade: int) -> str:
+    """Grades 4-5 in the success colour, 3 in warning, 1-2 in error."""
+    if grade >= 4:
+        return "bold $text-success"
+    if grade == 3:
+        return "bold $text-warning"
+    return "bold $text-error"

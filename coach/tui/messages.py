@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from coach.scoring import ScoreResult
+from coach.store import Attempt as SavedAttempt
+from coach.store import Candidate, SessionPlan
 from coach.tui.engine import ModelState
+from coach.tui.practice import HistoryView, SessionRun, SessionSummary
+
+if TYPE_CHECKING:  # numpy and the calibration code load when the lab opens, not at start-up
+    from coach.calibration import Lab
 
 
 @dataclass
@@ -47,6 +55,97 @@ class ScoringFailed(Message):
 
 @dataclass
 class EvidenceFocused(Message):
-    """A feedback item was highlighted: show these answer spans (char offsets) as its evidence."""
+    """A feedback item was highlighted: show these answer sentences (indices) as its evidence."""
 
-    spans: tuple[tuple[int, int], ...]
+    sentences: tuple[int, ...]
+
+
+@dataclass
+class OpenQuestion(Message):
+    """Open the answer screen for a question (with a drawn scenario prompt, if any)."""
+
+    question_id: str
+    scenario: str | None = None
+    fresh: bool = False  # True: start a new attempt even if a draft is kept
+
+
+@dataclass
+class StoreProblem(Message):
+    """A call to the practice store failed; `reason` is one line to show."""
+
+    reason: str
+    title: str = "Practice history"
+
+
+@dataclass
+class HistoryLoaded(Message):
+    """The history screen's worker read the attempts, trends and weak spots for a filter."""
+
+    view: HistoryView
+
+
+@dataclass
+class AttemptUpdated(Message):
+    """A coach's note or grade was saved on an attempt."""
+
+    attempt: SavedAttempt
+
+
+@dataclass
+class CandidatesLoaded(Message):
+    candidates: list[Candidate]
+
+
+@dataclass
+class CandidateAdded(Message):
+    name: str
+
+
+@dataclass
+class CandidateRefused(Message):
+    """A new candidate's name was refused (empty, taken, too long...)."""
+
+    reason: str
+
+
+@dataclass
+class PlansLoaded(Message):
+    plans: list[SessionPlan]
+
+
+@dataclass
+class SessionStarted(Message):
+    run: SessionRun
+
+
+@dataclass
+class SessionFinished(Message):
+    summary: SessionSummary
+
+
+@dataclass
+class LabProgress(Message):
+    """Records of the labels file scored so far."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class LabReady(Message):
+    """The labels file is scored: the lab can move numbers now."""
+
+    lab: Lab
+    path: Path
+
+
+@dataclass
+class LabFailed(Message):
+    reason: str
+
+
+@dataclass
+class RubricSaved(Message):
+    """The tuned rubric (or pack) was written; `message` says where, and any backup."""
+
+    message: str

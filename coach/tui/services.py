@@ -1,0 +1,39 @@
+"""What the screens need from the app, handed down at construction (attributes down)."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from coach.content import ContentPack, Question
+from coach.tui.drafts import DraftStore
+from coach.tui.engine import Engine
+from coach.tui.history import History, SessionHistory
+from coach.tui.practice import Practice
+from coach.tui.stopwatch import Clock
+
+
+@dataclass
+class Services:
+    pack: ContentPack
+    engine: Engine
+    drafts: DraftStore
+    history: History = field(default_factory=SessionHistory)
+    clock: Clock = time.monotonic
+    rng: random.Random = field(default_factory=random.Random)
+    draft_delay: float = 0.5  # seconds from the first unsaved keystroke to the disk write
+    live_delay: float = 0.6  # pause in typing before the live STAR checklist rescores
+    practice: Practice | None = None  # the practice store; None: grades kept for this run only
+
+    def question(self, question_id: str) -> Question:
+        return self.pack.find_question(question_id)
+
+    def next_question(self, question_id: str) -> Question:
+        ids = self.pack.question_ids()
+        return self.pack.questions[(ids.index(question_id) + 1) % len(ids)]
+
+    def draw_scenario(self, question: Question, current: str | None = None) -> str:
+        """A scenario prompt for the question, different from `current` when there is a choice."""
+        choices = [s for s in question.scenarios if s != current] or list(question.scenarios)
+        return self.rng.choice(choices)

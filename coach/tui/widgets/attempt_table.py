@@ -1,0 +1,78 @@
+"""Saved attempts, newest first: when, which question, the grades and a coach's marks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import DataTable
+
+from coach.content import ContentPack
+from coach.store import Attempt as SavedAttempt
+from coach.tui.labels import grade_style
+
+QUESTION_WIDTH = 16
+
+
+def when(attempt: SavedAttempt) -> str:
+    """The local time of an attempt, short: 03-14 10:22."""
+    return attempt.submitted_at.astimezone().strftime("%m-%d %H:%M")
+
+
+def question_label(pack: ContentPack, question_id: str) -> str:
+    ids = pack.question_ids()
+    if question_id not in ids:
+        label = question_id
+    else:
+        label = f"{ids.index(question_id) + 1} {pack.questions[ids.index(question_id)].title}"
+    return label if len(label) <= QUESTION_WIDTH else label[: QUESTION_WIDTH - 1] + "…"
+
+
+class AttemptTable(DataTable[Content]):
+    """Rows keyed by attempt id; Enter posts `DataTable.RowSelected`."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, pack: ContentPack, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.pack = pack
+        self.attempts: dict[int, SavedAttempt] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("When", key="when")
+        self.add_column("Question", key="question", width=QUESTION_WIDTH)
+        self.add_column("Grade", key="grade")
+        self.add_column("Score", key="score")
+        self.add_column("Coach", key="coach")
+
+    def show(self, attempts: Sequence[SavedAttempt], keep: int | None = None) -> None:
+        """Replace the rows; the cursor stays on attempt `keep` when it is still listed."""
+        self.clear()
+        self.attempts = {a.id: a for a in attempts}
+        for attempt in attempts:
+            coach = ""
+            if attempt.human_grade is not None:
+                coach = f"{attempt.human_grade}/5"
+            if attempt.coach_note:
+                coach += " ✎" if coach else "✎"
+            self.add_row(
+                Content(when(attempt)),
+                Content(question_label(self.pack, attempt.question_id)),
+                Content.styled(f"{attempt.grade}/5", grade_style(attempt.grade)),
+                Content(f"{attempt.overall:>3}"),
+                Content.styled(coach, "bold $text-accent"),
+                key=str(attempt.id),
+            )
+        if keep is not None and keep in self.attempts:
+            self.move_cursor(row=self.get_row_index(str(keep)))
+
+    @property
+    def selected(self) -> SavedAttempt | None:
+        if not self.attempts or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return self.attempts.get(int(key)) if key is not None else None
