@@ -1,0 +1,383 @@
+"""The scoring of one answer: STAR map, criteria, mistakes, and the evidence for each point."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from coach.content import CRITERION_IDS, STAR_PARTS
+from coach.content.models import Criterion
+from coach.scoring.mistakes import find_mistakes
+from coach.scoring.prepared import Prepared, SignalSpec, ramp, unit
+from coach.scoring.result import (
+    CriterionResult,
+    Evidence,
+    MistakeResult,
+    ScoreResult,
+    SentenceLabel,
+    StarPartResult,
+    TalkingPointResult,
+)
+from coach.scoring.sentences import SentenceFacts
+
+LECTURE_CREDIT = 0.35  # a lecture sentence earns this share of what the same words earn in a story
+SECOND_SENTENCE_BONUS = 0.2
+# Which missing part the interviewer probes first.
+PROBE_ORDER = (
+    "result",
+    "metrics",
+    "situation",
+    "action",
+    "task",
+    "outcome_focus",
+    "value_first",
+    "follow_up",
+)
+
+
+def _off_topic(criterion: CriterionResult) -> CriterionResult:
+    return replace(criterion, passed=False, reason="the answer is about something else")
+
+
+class Analysis:
+    """The scoring of one answer; each method adds one part of the result."""
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        facts: list[SentenceFacts],
+        vectors: np.ndarray | None,
+        truncated: bool,
+        word_count: int,
+    ) -> None:
+        self.p = prepared
+        self.rubric = prepared.rubric
+        self.facts = facts
+        self.vectors = vectors
+        self.truncated = truncated
+        self.word_count = word_count
+        self.similarity = None
+        if vectors is not None and prepared.exemplars is not None and len(facts):
+            self.similarity = vectors @ prepared.exemplars.T
+
+    # ---------------------------------------------------------------- helpers
+
+    def evidence(self, fact: SentenceFacts) -> Evidence:
+        return Evidence(fact.index, fact.span.text, fact.span.start, fact.span.end)
+
+    def semantic(self, spec: SignalSpec, fact: SentenceFacts) -> float:
+        if self.similarity is None or spec.rows.stop == spec.rows.start:
+            return 0.0
+        best = float(self.similarity[fact.index, spec.rows].max())
+        return ramp(best, spec.signal.semantic.low, spec.signal.semantic.high)
+
+    def polarity(self, spec: SignalSpec, fact: SentenceFacts) -> tuple[bool, bool]:
+        """(for, against): keyword evidence for the signal and against it, negation applied."""
+        hits = fact.hits
+        if fact.weakness or (spec.hedges.keys and spec.hedges.contains(fact.tokens)):
+            return False, bool(spec.positive.matches(hits))
+        positive = [
+            h
+            for h in spec.positive.matches(hits)
+            if not (
+                spec.blockers
+                and h.start + len(h.phrase) < len(fact.tokens)
+                and fact.tokens[h.start + len(h.phrase)] in spec.blockers
+            )
+        ]
+        counter = spec.counter.matches(hits)
+        supports = any(not h.negated for h in positive) or any(
+            h.negated or h.deferred for h in counter
+        )
+        if isinstance(spec.signal, Criterion) and spec.signal.impact_numbers_count:
+            supports = supports or bool(fact.impact_numbers())
+        opposes = any(h.negated for h in positive) or any(
+            not (h.negated or h.deferred) for h in counter
+        )
+        return supports, opposes
+
+    def signal_score(self, spec: SignalSpec, fact: SentenceFacts, own_only: bool) -> float:
+        if not fact.eligible:
+            return 0.0
+        supports, opposes = self.polarity(spec, fact)
+        if opposes and not supports:
+            return 0.0
+        sem = self.semantic(spec, fact)
+        if fact.negated and not supports:
+            sem *= 0.3  # "I rarely follow up" sits close to follow-up exemplars in embedding space
+        weight = spec.signal.semantic_weight if self.similarity is not None else 0.0
+        score = weight * sem + (1 - weight) * float(supports)
+        if own_only and not fact.own:
+            score *= LECTURE_CREDIT
+        return score
+
+    @staticmethod
+    def combine(scores: list[tuple[float, SentenceFacts]]) -> tuple[float, list[SentenceFacts]]:
+        ranked = sorted(scores, key=lambda pair: pair[0], reverse=True)
+        if not ranked or ranked[0][0] <= 0:
+            return 0.0, []
+        total = ranked[0][0] + (SECOND_SENTENCE_BONUS * ranked[1][0] if len(ranked) > 1 else 0.0)
+        evidence = [
+            fact for score, fact in ranked[:3] if score >= 0.5 * ranked[0][0] and score > 0.1
+        ]
+        return min(1.0, total), evidence  # best first: the first quote is the strongest
+
+    # ---------------------------------------------------------------- STAR
+
+    def part_scores(self, fact: SentenceFacts, position: float) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for part in STAR_PARTS:
+            spec = self.p.signals[f"part:{part}"]
+            cue = bool(self.p.part_cues[part].matches(fact.hits))
+            if self.similarity is None:
+                score = 0.7 * cue
+            else:
+                score = 0.6 * self.semantic(spec, fact) + 0.45 * cue
+            if part == "situation":
+                score += 0.15 * (1 - position)
+            elif part == "task":
+                score += 0.05 * (1 - position)
+            elif part == "result":
+                score += 0.15 * position + 0.5 * bool(fact.impact_numbers())
+            scores[part] = score
+        return scores
+
+    def star(self) -> tuple[dict[str, StarPartResult], list[str | None], bool]:
+        """Label each story sentence with its best STAR part; a part is present when some
+        sentence of the story shows it strongly enough, even if another part labels it."""
+        count = len(self.facts)
+        story = [f for f in self.facts if f.own and f.eligible]
+        scores = {
+            f.index: self.part_scores(f, f.index / (count - 1) if count > 1 else 0.5) for f in story
+        }
+        labels: list[str | None] = [None] * count
+        for index, by_part in scores.items():
+            labels[index] = max(by_part, key=lambda k: by_part[k])
+        parts: dict[str, StarPartResult] = {}
+        for part in STAR_PARTS:
+            threshold = getattr(self.rubric.star, part).threshold
+            best = max((by_part[part] for by_part in scores.values()), default=0.0)
+            chosen = [f for f in story if labels[f.index] == part]
+            if not chosen and best >= threshold:
+                chosen = [max(story, key=lambda f: scores[f.index][part])]
+            parts[part] = StarPartResult(
+                present=best >= threshold,
+                sentences=tuple(self.evidence(f) for f in chosen),
+                score=min(1.0, best),
+            )
+        implied = parts["situation"].present and parts["action"].present and parts["result"].present
+        if implied and not parts["task"].present:
+            # A full story with a setting, actions and a result carries its goal in the setting.
+            parts["task"] = StarPartResult(
+                present=True,
+                sentences=parts["situation"].sentences[:1],
+                score=self.rubric.star.task.threshold,
+            )
+        positions = {
+            part: float(np.mean([i for i, label in enumerate(labels) if label == part]))
+            for part in STAR_PARTS
+            if parts[part].present and part in labels
+        }
+        order = [positions[p] for p in STAR_PARTS if p in positions]
+        order_ok = all(b >= a - 1 for a, b in zip(order, order[1:], strict=False))
+        return parts, labels, order_ok
+
+    # ---------------------------------------------------------------- criteria
+
+    def metrics(self, criterion: Criterion) -> CriterionResult:
+        spec = self.p.signals["criterion:metrics"]
+        scored = []
+        for fact in self.facts:
+            if not fact.eligible:
+                continue
+            impact = bool(fact.impact_numbers())
+            sem = self.semantic(spec, fact)
+            score = (0.7 + 0.3 * sem) if impact else 0.25 * sem
+            if not fact.own:
+                score *= LECTURE_CREDIT
+            scored.append((score, fact))
+        score, evidence = self.combine(scored)
+        passed = score >= criterion.threshold
+        activity = [f for f in self.facts if f.activity_numbers()]
+        if passed:
+            reason = "quantified impact: " + ", ".join(
+                n.text for f in evidence for n in f.impact_numbers()
+            )
+        elif activity and not any(f.impact_numbers() for f in self.facts):
+            reason = "numbers count activity, not impact"
+            evidence = activity[:2]
+        elif any(f.impact_numbers() for f in self.facts):
+            reason = "the figures are general facts, not results of your own work"
+            evidence = [f for f in self.facts if f.impact_numbers()][:2]
+        else:
+            reason = "no number measures the impact"
+        return CriterionResult(
+            "metrics",
+            passed,
+            score,
+            tuple(map(self.evidence, evidence)),
+            criterion.tip,
+            criterion.weight,
+            reason,
+        )
+
+    def criterion(self, criterion_id: str, criterion: Criterion) -> CriterionResult:
+        if criterion_id == "metrics":
+            return self.metrics(criterion)
+        spec = self.p.signals[f"criterion:{criterion_id}"]
+        scored = [(self.signal_score(spec, f, criterion.own_example), f) for f in self.facts]
+        score, evidence = self.combine(scored)
+        passed = score >= criterion.threshold
+        against = [f for f in self.facts if self.polarity(spec, f) == (False, True)]
+        if passed:
+            reason = "shown in your own example" if all(f.own for f in evidence) else "shown"
+        elif against:
+            reason = "the answer says the opposite"
+            evidence = against[:2]
+        elif evidence and not all(f.own for f in evidence):
+            reason = "mentioned, but not shown in an example of yours"
+        elif evidence:
+            reason = "only hinted at; say it plainly with what you did"
+        else:
+            reason = "not found in the answer"
+        return CriterionResult(
+            criterion_id,
+            passed,
+            score,
+            tuple(map(self.evidence, evidence)),
+            criterion.tip,
+            criterion.weight,
+            reason,
+        )
+
+    # ---------------------------------------------------------------- mistakes
+
+    # ---------------------------------------------------------------- whole answer
+
+    def answer_vector(self) -> np.ndarray | None:
+        if self.vectors is None or not len(self.vectors):
+            return None
+        return unit(self.vectors.mean(axis=0))
+
+    def talking_points(self) -> list[TalkingPointResult]:
+        results = []
+        threshold = self.rubric.grading.talking_point_threshold
+        for i, point in enumerate(self.p.question.talking_points):
+            phrases = self.p.talking_point_phrases[i]
+            best: tuple[float, SentenceFacts] | None = None
+            for fact in self.facts:
+                if not fact.eligible:
+                    continue
+                keyword = any(not h.negated for h in phrases.matches(fact.hits))
+                sem = 0.0
+                if self.vectors is not None and self.p.talking_point_vectors is not None:
+                    sem = float(self.vectors[fact.index] @ self.p.talking_point_vectors[i])
+                    if fact.negated and not keyword:
+                        sem *= 0.5
+                score = max(sem, threshold if keyword else 0.0)
+                if score >= threshold and (best is None or score > best[0]):
+                    best = (score, fact)
+            results.append(
+                TalkingPointResult(
+                    point.text, best is not None, (self.evidence(best[1]),) if best else ()
+                )
+            )
+        return results
+
+    def result(self) -> ScoreResult:
+        rubric = self.rubric
+        grading = rubric.grading
+        star, labels, order_ok = self.star()
+        criteria = {c: self.criterion(c, getattr(rubric.criteria, c)) for c in CRITERION_IDS}
+        mistakes = find_mistakes(self, criteria)
+        points = self.talking_points()
+        vector = self.answer_vector()
+        topic = model_similarity = 0.0
+        if vector is not None and self.p.topic_vector is not None:
+            topic = max(
+                float(vector @ self.p.topic_vector),
+                float(vector @ self.p.networking_vector)
+                if self.p.networking_vector is not None
+                else 0.0,
+            )
+            model_similarity = (
+                float(vector @ self.p.model_vector) if self.p.model_vector is not None else 0.0
+            )
+        terms = sum(len(self.p.topic_terms.matches(f.hits)) for f in self.facts)
+        if vector is not None and self.p.topic_vector is not None:
+            off_topic = topic < grading.off_topic_threshold or (
+                topic < grading.off_topic_soft_threshold and terms < grading.off_topic_min_terms
+            )
+        else:
+            off_topic = terms < grading.off_topic_min_terms
+        coverage = sum(p.covered for p in points) / max(1, len(points))
+        earned = sum(c.weight * c.score for c in criteria.values())
+        possible = sum(c.weight for c in criteria.values())
+        for part in STAR_PARTS:
+            weight = getattr(rubric.star, part).weight
+            earned += weight * (star[part].score if star[part].present else 0.0)
+            possible += weight
+        earned += grading.model_answer_weight * ramp(model_similarity, 0.25, 0.7)
+        earned += grading.talking_points_weight * coverage
+        possible += grading.model_answer_weight + grading.talking_points_weight
+        overall = 100.0 * earned / possible - sum(m.penalty for m in mistakes)
+        if off_topic:
+            overall = min(overall, grading.off_topic_cap)
+        overall = max(0.0, min(100.0, overall))
+        grade = 1 + sum(overall >= cut for cut in grading.cutoffs)
+        if off_topic:
+            criteria = {key: _off_topic(c) for key, c in criteria.items()}
+            star = {
+                part: StarPartResult(False, value.sentences, value.score)
+                for part, value in star.items()
+            }
+        notes = []
+        if self.similarity is None:
+            notes.append("semantic checks were off: the embedding model is not available")
+        if self.truncated:
+            notes.append(f"only the first {grading.max_words} words were scored")
+        if off_topic:
+            notes.append("the answer does not address this question")
+        if not order_ok:
+            notes.append("the STAR parts come out of order; tell the story situation to result")
+        return ScoreResult(
+            question=self.p.question.id,
+            overall=round(overall),
+            grade=grade,
+            criteria=tuple(criteria.values()),
+            star=star,
+            star_order_ok=order_ok,
+            mistakes=tuple(mistakes),
+            model_answer_similarity=model_similarity,
+            talking_points=tuple(points),
+            word_count=self.word_count,
+            off_topic=off_topic,
+            topic_similarity=topic,
+            sentences=tuple(
+                SentenceLabel(f.index, f.span.text, f.span.start, f.span.end, label, f.own)
+                for f, label in zip(self.facts, labels, strict=True)
+            ),
+            follow_up_probe=self.probe(criteria, star, mistakes),
+            semantic=self.similarity is not None or not self.facts,
+            truncated=self.truncated,
+            notes=tuple(notes),
+        )
+
+    def probe(
+        self,
+        criteria: dict[str, CriterionResult],
+        star: dict[str, StarPartResult],
+        mistakes: list[MistakeResult],
+    ) -> str:
+        probes = self.p.question.follow_up_probes
+        missing = [
+            key
+            for key in PROBE_ORDER
+            if (key in star and not star[key].present)
+            or (key in criteria and not criteria[key].passed)
+        ]
+        for key in [*missing, *(m.id for m in mistakes)]:
+            if key in probes:
+                return probes[key]
+        return next(iter(probes.values()))
