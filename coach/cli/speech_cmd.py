@@ -141,8 +141,8 @@ def render_delivery(delivery: Delivery) -> str:
     aim = f"{WPM_AIM[0]:.0f}-{WPM_AIM[1]:.0f}"
     mark = {True: "!", False: "+"}
     lines = ["Delivery"]
-    lines.append(f"  {mark[delivery.pace_flagged]} pace     {delivery.wpm:.0f} words/min, "
-                 f"{delivery.pace} (aim {aim})")
+    pace_mark = "!" if delivery.pace_flagged else ("~" if delivery.pace != "good" else "+")
+    lines.append(f"  {pace_mark} pace     {delivery.wpm:.0f} words/min, {delivery.pace} (aim {aim})")
     counts = ", ".join(f"{word} x{n}" for word, n in delivery.filler_counts()) or "none"
     lines.append(f"  {mark[delivery.fillers_flagged]} fillers  {delivery.filler_per_min:.1f}/min "
                  f"({counts})")

@@ -3,6 +3,7 @@
 - `transcribe(path_or_samples, progress=..., cancel=...)` -> `Transcript` (words with times)
 - `analyze(transcript, fillers=pack.rubric.language.fillers, target_seconds=q.target_seconds)`
   -> `Delivery` (words per minute, fillers, long pauses, time against the target)
+- `analyze_text(typed_text, elapsed_s, ...)` -> `Delivery` for self-timed mode (no audio)
 - `Recorder` records the microphone (`start`, `level`, `elapsed_s`, `stop`, `cancel`)
 - `load_model()` warms the Whisper model up (about 1 s) before the first transcription
 
@@ -11,7 +12,15 @@ package is cheap: faster-whisper, PyAV and sounddevice are imported when first n
 """
 
 from coach.speech.audio import SAMPLE_RATE, decode
-from coach.speech.delivery import DEFAULT_FILLERS, Delivery, Filler, Note, Pause, analyze
+from coach.speech.delivery import (
+    DEFAULT_FILLERS,
+    Delivery,
+    Filler,
+    Note,
+    Pause,
+    analyze,
+    analyze_text,
+)
 from coach.speech.errors import (
     NO_MICROPHONE,
     AudioFileError,
@@ -46,6 +55,7 @@ __all__ = [
     "TranscriptionCancelled",
     "Word",
     "analyze",
+    "analyze_text",
     "decode",
     "load_model",
     "microphone_available",

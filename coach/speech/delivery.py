@@ -139,6 +139,24 @@ def analyze(
     )
 
 
+def analyze_text(
+    text: str,
+    elapsed_s: float,
+    fillers: Sequence[str] | None = None,
+    target_seconds: int | None = None,
+) -> Delivery:
+    """Delivery of a typed transcript said aloud in `elapsed_s` (the TUI's self-timed mode).
+
+    Without audio the words are spread evenly over the time: pace, filler rate and time against
+    the target are right, filler times are estimates, and pauses cannot be found.
+    """
+    tokens = text.split()
+    step = elapsed_s / len(tokens) if tokens else 0.0
+    words = tuple(Word(tok, i * step, (i + 1) * step, 1.0) for i, tok in enumerate(tokens))
+    transcript = Transcript("typed", " ".join(tokens), words, elapsed_s, 0.0)
+    return analyze(transcript, fillers, target_seconds)
+
+
 def pace_of(wpm: float) -> Pace:
     if wpm < WPM_SLOW:
         return "too slow"

@@ -6,7 +6,7 @@ import pytest
 
 from coach.content import load_pack
 from coach.locations import bundled_content_dir
-from coach.speech import DEFAULT_FILLERS, Transcript, Word, analyze
+from coach.speech import DEFAULT_FILLERS, Transcript, Word, analyze, analyze_text
 from coach.speech.delivery import find_fillers, pace_of, spoken_word_count, time_verdict
 
 
@@ -129,3 +129,12 @@ def test_to_dict_has_the_documented_keys() -> None:
 def test_empty_transcript_is_harmless() -> None:
     delivery = analyze(Transcript("x", "", (), 3.0, 0.1))
     assert delivery.wpm == 0 and delivery.fillers == () and delivery.pauses == ()
+
+
+def test_self_timed_answer_without_audio() -> None:
+    text = " ".join(["we grew pipeline with partners, um, and"] * 30)  # 210 words
+    delivery = analyze_text(text, elapsed_s=90.0, target_seconds=120)
+    assert delivery.wpm == pytest.approx(140, rel=0.01)
+    assert delivery.filler_per_min == pytest.approx(20, rel=0.02)
+    assert delivery.pauses == () and delivery.time_verdict == "ok"
+    assert analyze_text("", 10.0).wpm == 0
