@@ -129,6 +129,9 @@ class Signal(Strict):
 class Criterion(Signal):
     weight: float = Field(ge=0)
     threshold: float = Field(ge=0, le=1)
+    # Share of credit for evidence in a sentence that sets the scene or states the goal
+    # ("my goal was $500K of pipeline" is a target, not a result).
+    context_credit: float = Field(default=1.0, ge=0, le=1)
     # Evidence must come from the candidate's own example (I / we), not a lecture.
     own_example: bool = True
 

@@ -58,6 +58,8 @@ class Analysis:
         self.truncated = truncated
         self.word_count = word_count
         self.similarity = None
+        self.star_labels: list[str | None] = [None] * len(facts)
+        self.part_score: dict[int, dict[str, float]] = {}
         if vectors is not None and prepared.exemplars is not None and len(facts):
             self.similarity = vectors @ prepared.exemplars.T
 
@@ -127,6 +129,10 @@ class Analysis:
 
     def part_scores(self, fact: SentenceFacts, position: float) -> dict[str, float]:
         scores: dict[str, float] = {}
+        # A figure in a sentence that names a goal ("my target was $500K") is a target, not a result.
+        target = bool(self.p.part_cues["task"].matches(fact.hits)) and not (
+            self.p.part_cues["result"].matches(fact.hits)
+        )
         for part in STAR_PARTS:
             spec = self.p.signals[f"part:{part}"]
             cue = bool(self.p.part_cues[part].matches(fact.hits))
@@ -139,7 +145,7 @@ class Analysis:
             elif part == "task":
                 score += 0.05 * (1 - position)
             elif part == "result":
-                score += 0.15 * position + 0.5 * bool(fact.impact_numbers())
+                score += 0.15 * position + 0.5 * (bool(fact.impact_numbers()) and not target)
             scores[part] = score
         return scores
 
@@ -151,6 +157,7 @@ class Analysis:
         scores = {
             f.index: self.part_scores(f, f.index / (count - 1) if count > 1 else 0.5) for f in story
         }
+        self.part_score = scores
         labels: list[str | None] = [None] * count
         for index, by_part in scores.items():
             labels[index] = max(by_part, key=lambda k: by_part[k])
@@ -185,6 +192,14 @@ class Analysis:
 
     # ---------------------------------------------------------------- criteria
 
+    def context_factor(self, criterion: Criterion, fact: SentenceFacts) -> float:
+        label = self.star_labels[fact.index]
+        if label not in ("situation", "task"):
+            return 1.0
+        # A sentence that also reads as a result ("...and came away with $400K") keeps full credit.
+        result = self.part_score.get(fact.index, {}).get("result", 0.0)
+        return 1.0 if result >= self.rubric.star.result.threshold else criterion.context_credit
+
     def metrics(self, criterion: Criterion) -> CriterionResult:
         spec = self.p.signals["criterion:metrics"]
         scored = []
@@ -196,7 +211,7 @@ class Analysis:
             score = (0.7 + 0.3 * sem) if impact else 0.25 * sem
             if not fact.own:
                 score *= LECTURE_CREDIT
-            scored.append((score, fact))
+            scored.append((score * self.context_factor(criterion, fact), fact))
         score, evidence = self.combine(scored)
         passed = score >= criterion.threshold
         activity = [f for f in self.facts if f.activity_numbers()]
@@ -226,7 +241,14 @@ class Analysis:
         if criterion_id == "metrics":
             return self.metrics(criterion)
         spec = self.p.signals[f"criterion:{criterion_id}"]
-        scored = [(self.signal_score(spec, f, criterion.own_example), f) for f in self.facts]
+        scored = [
+            (
+                self.signal_score(spec, f, criterion.own_example)
+                * self.context_factor(criterion, f),
+                f,
+            )
+            for f in self.facts
+        ]
         score, evidence = self.combine(scored)
         passed = score >= criterion.threshold
         against = [f for f in self.facts if self.polarity(spec, f) == (False, True)]
@@ -289,6 +311,7 @@ class Analysis:
         rubric = self.rubric
         grading = rubric.grading
         star, labels, order_ok = self.star()
+        self.star_labels = labels
         criteria = {c: self.criterion(c, getattr(rubric.criteria, c)) for c in CRITERION_IDS}
         mistakes = find_mistakes(self, criteria)
         points = self.talking_points()
