@@ -7,10 +7,10 @@ import dataclasses
 import math
 import time
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pytest
-from conftest import SyntheticFactory
 from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
@@ -18,6 +18,9 @@ from coach.calibration import Lab, Params, ScoredSet, build_report, suggest
 from coach.calibration.scored import THRESHOLD_IDS, Overrides
 from coach.calibration.suggest import equipercentile_cutoffs, fit_cutoffs, fit_threshold
 from coach.content import ALL_IDS, CRITERION_IDS, STAR_PARTS, ContentPack
+
+# The factory fixture in conftest.py returns this (imported by name, `conftest` modules collide).
+SyntheticFactory = Callable[..., ScoredSet]
 
 
 def qwk(a: np.ndarray, b: np.ndarray) -> float:

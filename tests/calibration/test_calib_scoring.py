@@ -193,7 +193,7 @@ def test_cli_write_makes_a_checked_copy_and_leaves_the_original(
 def test_from_history_uses_the_grades_a_coach_entered(
     cli_scorer: Scorer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from conftest import STRONG, WEAK
+    from calib_texts import STRONG, WEAK
 
     from coach.store import Store
 
