@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from coach.content import ALL_IDS, did_you_mean
-from coach.content.yaml_lines import Loc
+from coach.content.yaml_lines import Loc, yaml_reader_problem
 
 KNOWN_FIELDS = ("id", "question", "answer", "grade", "grades", "labels", "kind", "note", "notes")
 
@@ -272,8 +272,12 @@ def _yaml_items(path: Path, text: str) -> Iterator[tuple[Any, int, dict[Loc, int
         if exc.context and context is not None and mark is not None and context.line != mark.line:
             extra = f" ({exc.context} at line {context.line + 1})"
         raise LabelsError(f"{where}: invalid YAML: {exc.problem or exc}{extra}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (str: two lines)
+        line = text[: exc.position].count("\n") + 1
+        raise LabelsError(f"{path}:{line}: invalid YAML: {yaml_reader_problem(exc)}") from None
     except yaml.YAMLError as exc:
-        raise LabelsError(f"{path}: invalid YAML: {exc}") from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+        raise LabelsError(f"{path}: invalid YAML: {first}") from None
     if root is None:
         return
     if not isinstance(root, yaml.SequenceNode) or not isinstance(data, list):

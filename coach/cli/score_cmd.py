@@ -144,6 +144,8 @@ def parse_batch_line(pack: ContentPack, line: str, number: int) -> tuple[Any, st
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise BadRecord(f"line {number}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):  # a number over Python's 4300 digits, deep nesting
+        raise BadRecord(f"line {number}: not valid JSON (a number or nesting too large)") from None
     if not isinstance(record, dict):
         raise BadRecord(f"line {number}: expected a JSON object with question and answer")
     record_id = record.get("id", number)

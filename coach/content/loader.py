@@ -146,13 +146,27 @@ def _merge_signal(base: SignalT, extra: SignalAddition) -> SignalT:
     return base.model_copy(update=update)
 
 
+def inside_pack(root: Path, path: Path) -> Path:
+    """`path`, or a ContentError if it resolves (through a symlink) to a file outside the pack."""
+    try:
+        target = path.resolve()
+        target.relative_to(root.resolve())
+    except ValueError:
+        raise ContentError(
+            path, None, "", f"points outside the content pack (to {target}); copy the file in"
+        ) from None
+    except (OSError, RuntimeError):  # a symlink loop
+        raise ContentError(path, None, "", "cannot resolve the file (a symlink loop?)") from None
+    return path
+
+
 def load_pack(root: Path) -> ContentPack:
     """Load a pack and validate every file; raise ContentError at the first problem."""
     root = Path(root)
     if not root.is_dir():
         raise ContentError(root, None, "", "expected a content directory holding questions.yaml")
-    questions_path = root / "questions.yaml"
-    rubric_path = root / "rubrics" / SHARED_RUBRIC
+    questions_path = inside_pack(root, root / "questions.yaml")
+    rubric_path = inside_pack(root, root / "rubrics" / SHARED_RUBRIC)
     bank = validate(load_yaml(questions_path), QuestionBank)
     rubric = validate(load_yaml(rubric_path), Rubric)
     ids = [q.id for q in bank.questions]
@@ -162,7 +176,7 @@ def load_pack(root: Path) -> ContentPack:
         digest.update(path.read_bytes())
     extra_dir = root / "rubrics" / "questions"
     for path in sorted(extra_dir.glob("*.yaml")) if extra_dir.is_dir() else []:
-        loaded = load_yaml(path)
+        loaded = load_yaml(inside_pack(root, path))
         addition = validate(loaded, QuestionRubric)
         if addition.question not in ids:
             raise ContentError(

@@ -68,23 +68,49 @@ def read_text(path: Path) -> str:
         raise ContentError(path, line, "", "file is not valid UTF-8 text") from None
 
 
+# libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure-Python one.
+# Either way only plain YAML types are built: a `!!python/...` tag is an error.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the plain data built from it."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
 def load_yaml(path: Path) -> LoadedYaml:
     """Read YAML with the safe loader only and keep a map of key paths to line numbers."""
     text = read_text(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
         raise ContentError(path, line, "", f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (str: two lines)
+        line = text[: exc.position].count("\n") + 1
+        raise ContentError(path, line, "", f"invalid YAML: {yaml_reader_problem(exc)}") from None
     except yaml.YAMLError as exc:
-        raise ContentError(path, None, "", f"invalid YAML: {exc}") from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+        raise ContentError(path, None, "", f"invalid YAML: {first}") from None
     lines: dict[Loc, int] = {}
     if node is not None:
         _walk(node, (), lines)
     return LoadedYaml(path=path, data=data, lines=lines)
+
+
+def yaml_reader_problem(exc: yaml.reader.ReaderError) -> str:
+    """One line for a character YAML refuses (a control character, a stray byte-order mark)."""
+    char = exc.character
+    code = f"#x{ord(char):04x}" if isinstance(char, str) else f"#x{char:02x}"
+    return f"character {code} is not allowed ({exc.reason})"
 
 
 def format_loc(loc: Loc) -> str:

@@ -457,6 +457,11 @@ class OnnxMiniLM:
         except Exception as exc:  # onnxruntime raises its own exception types
             raise OnnxUnavailable(f"onnxruntime cannot run the graph: {exc}") from None
 
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens per text as the model sees them ([CLS] and [SEP] included, truncated)."""
+        self.load()
+        return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)

@@ -22,15 +22,30 @@ from textual.worker import get_current_worker
 
 from coach.content import ContentError, ContentPack, load_pack
 from coach.locations import bundled_content_dir, drafts_dir
+from coach.store import DEFAULT_CANDIDATE, SessionPlan, Store, StoreError, open_store
 from coach.tui.drafts import DraftStore
 from coach.tui.engine import Engine, ModelState
-from coach.tui.history import History, SessionHistory
-from coach.tui.messages import ModelLoaded, OpenQuestion
+from coach.tui.history import History, SessionHistory, due_questions
+from coach.tui.messages import (
+    CandidateSwitched,
+    ModelLoaded,
+    OpenQuestion,
+    SessionFinished,
+    SessionStarted,
+    StoreProblem,
+)
+from coach.tui.practice import Practice, SessionRun, due_plan
 from coach.tui.screens.answer import AnswerScreen
+from coach.tui.screens.candidates import CandidateScreen
 from coach.tui.screens.help import HelpScreen
+from coach.tui.screens.history import HistoryScreen
 from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.lab import LabScreen
+from coach.tui.screens.past_result import PastResultScreen
 from coach.tui.screens.results import ResultsScreen
 from coach.tui.screens.resume import ResumeDraftScreen
+from coach.tui.screens.session_plan import SessionPlanScreen
+from coach.tui.screens.session_summary import SessionSummaryScreen
 from coach.tui.services import Services
 from coach.tui.stopwatch import Clock
 from coach.tui.threads import DaemonThreadExecutor
@@ -54,8 +69,17 @@ def freeze_heap() -> None:
         gc.freeze()
 
 
+STORE_ACTIONS = ("history", "switch_candidate", "new_candidate", "coach_session", "drill_due")
+SESSION_ACTIONS = ("continue_session", "end_session")
+
+
 class CoachApp(App[None]):
-    """Home -> answer -> results; the model loads in a worker after the first paint."""
+    """Home -> answer -> results; the model loads in a worker after the first paint.
+
+    With the practice store (`services.practice`): history, candidates, coach sessions and the
+    due drill. A running coach session lives here (`session_run`): "next" on one of its results
+    goes on to its next question, and after the last one to the session summary.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "coach"
@@ -65,12 +89,15 @@ class CoachApp(App[None]):
     ]
 
     model_state: reactive[ModelState] = reactive(ModelState.LOADING)
+    session_label: reactive[str] = reactive("")  # "Session X: question 2 of 3" while one runs
 
     def __init__(self, services: Services, *, handle_signals: bool = False) -> None:
         super().__init__()
         self.services = services
         self.handle_signals = handle_signals
+        self.session_run: SessionRun | None = None
         self.set_reactive(CoachApp.model_state, services.engine.state)
+        self._show_who()
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -94,6 +121,12 @@ class CoachApp(App[None]):
             freeze_heap()
         else:
             self.load_model()
+        practice = self.services.practice
+        if practice is not None and practice.created:
+            self.notify(
+                f"New candidate {practice.candidate!r} created; c switches candidate.",
+                title="Candidate",
+            )
         drafts = self.services.drafts.all()
         if drafts:
             self._offer_draft(drafts[0].question_id)
@@ -121,20 +154,36 @@ class CoachApp(App[None]):
     # ------------------------------------------------------------------ navigation
 
     def on_open_question(self, message: OpenQuestion) -> None:
+        if not message.fresh and self._on_session_result():
+            self.next_in_session()  # "next" on a session question's result
+            return
         self.open_question(message.question_id, message.scenario, fresh=message.fresh)
 
     def open_question(
         self, question_id: str, scenario: str | None = None, *, fresh: bool = False
     ) -> None:
-        """The answer screen for a question, with its kept draft unless `fresh`."""
+        """The answer screen for a question, with its kept draft unless `fresh`.
+
+        The current question of a running session opens with the session's time limit, its
+        drawn scenario, and the session's id on the attempt.
+        """
         services = self.services
         question = services.question(question_id)
+        session_id: int | None = None
+        run = self.session_run
+        step = run.current if run is not None else None
+        if run is not None and step is not None and step.question_id == question_id:
+            session_id = run.session.id
+            if step.seconds:
+                question = question.model_copy(update={"target_seconds": step.seconds})
+            if scenario is None:
+                scenario = run.scenarios.get(run.index)
         if fresh:
             services.drafts.discard(question_id)
         draft = services.drafts.load(question_id)
         if scenario is None and draft is not None:
             scenario = draft.scenario
-        screen = AnswerScreen(services, question, scenario, draft)
+        screen = AnswerScreen(services, question, scenario, draft, session_id)
         if isinstance(self.screen, ResultsScreen):
             self.switch_screen(screen)
         else:
@@ -165,6 +214,202 @@ class CoachApp(App[None]):
                     self.screen.refresh_status()
 
         self.push_screen(ResumeDraftScreen(draft, question), chosen)
+
+    # ------------------------------------------------------------------ candidates and title
+
+    def _show_who(self) -> None:
+        """The candidate (and the session's progress) in the header, on every screen."""
+        parts = [self.TITLE]
+        practice = self.services.practice
+        if practice is not None:
+            parts.append(practice.candidate)
+        run = self.session_run
+        if run is not None and not run.done:
+            parts.append(f"{run.name} {run.index + 1}/{len(run.steps)}")
+            self.session_label = f"Session {run.name}: question {run.index + 1} of {len(run.steps)}"
+        else:
+            self.session_label = ""
+        self.title = " · ".join(parts)
+
+    def action_switch_candidate(self, add: bool = False) -> None:
+        practice = self.services.practice
+        if practice is None:
+            return
+        if self.session_run is not None:
+            self.notify(
+                "A coach session is running: end it first (e on the home screen).",
+                title="Candidate",
+                severity="warning",
+            )
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.switch_candidate(name)
+
+        screen = CandidateScreen(practice)
+        self.push_screen(screen, chosen)
+        if add:
+            self.call_after_refresh(screen.action_add)
+
+    def action_new_candidate(self) -> None:
+        self.action_switch_candidate(add=True)
+
+    @work(thread=True, exclusive=True, group="candidate")
+    def switch_candidate(self, name: str) -> None:
+        practice = self.services.practice
+        assert practice is not None
+        try:
+            practice.switch(name)
+        except StoreError as exc:
+            self.post_message(StoreProblem(str(exc), "Candidate"))
+            return
+        self.post_message(CandidateSwitched(practice.candidate))
+
+    def on_candidate_switched(self, message: CandidateSwitched) -> None:
+        self._show_who()
+        self.notify(f"Practising as {message.name}.", title="Candidate")
+        self._refresh_home()
+
+    def _refresh_home(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_status()
+
+    def on_store_problem(self, message: StoreProblem) -> None:
+        self.notify(message.reason, title=message.title, severity="error", timeout=12)
+
+    # ------------------------------------------------------------------ coach sessions
+
+    def action_coach_session(self) -> None:
+        practice = self.services.practice
+        if practice is None:
+            return
+        if self.session_run is not None:
+            self.notify("A session is running: n continues it, e ends it.", title="Coach session")
+            return
+
+        def chosen(plan: SessionPlan | None) -> None:
+            if plan is not None:
+                self.start_session(plan)
+
+        self.push_screen(SessionPlanScreen(practice), chosen)
+
+    def action_drill_due(self) -> None:
+        if self.services.practice is None:
+            return
+        if self.session_run is not None:
+            self.notify("A session is running: n continues it, e ends it.", title="Drill due")
+            return
+        try:
+            due = due_questions(self.services.history)
+        except StoreError as exc:
+            self.notify(str(exc), title="Drill due", severity="error")
+            return
+        if not due:
+            self.notify(
+                "Nothing is due today: every question you practised is scheduled later.",
+                title="Drill due",
+            )
+            return
+        self.start_session(due_plan(len(due)))
+
+    @work(thread=True, exclusive=True, group="session")
+    def start_session(self, plan: SessionPlan) -> None:
+        practice = self.services.practice
+        assert practice is not None
+        try:
+            run = practice.start_session(plan, self.services.rng)
+        except StoreError as exc:
+            self.post_message(StoreProblem(str(exc), "Coach session"))
+            return
+        self.post_message(SessionStarted(run))
+
+    def on_session_started(self, message: SessionStarted) -> None:
+        run = message.run
+        self.session_run = run
+        self._show_who()
+        count = len(run.steps)
+        self.notify(
+            f"{count} question{'s' if count != 1 else ''}, each with its time limit. "
+            "After each result, n goes on; e on the home screen ends the session.",
+            title=f"Session {run.name}",
+        )
+        self._open_step()
+
+    def _on_session_result(self) -> bool:
+        """True on the result of the running session's current question."""
+        run, screen = self.session_run, self.screen
+        if run is None or run.current is None or isinstance(screen, PastResultScreen):
+            return False
+        return isinstance(screen, ResultsScreen) and screen.question.id == run.current.question_id
+
+    def _open_step(self) -> None:
+        run = self.session_run
+        if run is None or run.current is None:
+            return
+        question = self.services.question(run.current.question_id)
+        if run.index not in run.scenarios:
+            run.scenarios[run.index] = self.services.draw_scenario(question)
+        self.open_question(question.id, run.scenarios[run.index])
+
+    def next_in_session(self) -> None:
+        run = self.session_run
+        if run is None:
+            return
+        if run.advance() is None:
+            self.action_end_session()
+            return
+        self._show_who()
+        self._open_step()
+
+    def action_continue_session(self) -> None:
+        if self.session_run is not None:
+            self._open_step()
+
+    def action_end_session(self) -> None:
+        run = self.session_run
+        if run is not None:
+            self.finish_session(run)
+
+    @work(thread=True, exclusive=True, group="session")
+    def finish_session(self, run: SessionRun) -> None:
+        practice = self.services.practice
+        assert practice is not None
+        try:
+            summary = practice.finish_session(run)
+        except StoreError as exc:
+            self.post_message(StoreProblem(str(exc), "Coach session"))
+            return
+        self.post_message(SessionFinished(summary))
+
+    def on_session_finished(self, message: SessionFinished) -> None:
+        self.session_run = None
+        self._show_who()
+        self.go_home()
+        self.push_screen(SessionSummaryScreen(message.summary))
+
+    # ------------------------------------------------------------------ history and lab
+
+    def action_history(self) -> None:
+        practice = self.services.practice
+        if practice is None or isinstance(self.screen, HistoryScreen):
+            return
+        self.go_home()
+        self.push_screen(HistoryScreen(self.services, practice))
+
+    def action_rubric_lab(self) -> None:
+        if isinstance(self.screen, LabScreen):
+            return
+        self.go_home()
+        self.push_screen(LabScreen(self.services))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in STORE_ACTIONS:
+            return self.services.practice is not None
+        if action in SESSION_ACTIONS:
+            return self.session_run is not None
+        return True
 
     # ------------------------------------------------------------------ actions
 
@@ -213,16 +458,77 @@ class CoachApp(App[None]):
             "Practise a random question with a scenario prompt",
             self.action_random_drill,
         )
+        if self.services.practice is not None:
+            yield SystemCommand(
+                "History", "Your attempts, trends and weakest spots (h)", self.action_history
+            )
+            yield SystemCommand(
+                "Drill due",
+                "Practise the questions due today, most overdue first (d)",
+                self.action_drill_due,
+            )
+            if self.session_run is None:
+                yield SystemCommand(
+                    "Coach session",
+                    "Run a saved plan, n random questions or due first, then a summary (p)",
+                    self.action_coach_session,
+                )
+                yield SystemCommand(
+                    "Switch candidate", "Practise as someone else (c)", self.action_switch_candidate
+                )
+                yield SystemCommand(
+                    "New candidate", "Add someone to practise as", self.action_new_candidate
+                )
+            else:
+                yield SystemCommand(
+                    "Continue session",
+                    "Back to the session's current question (n on home)",
+                    self.action_continue_session,
+                )
+                yield SystemCommand(
+                    "End session",
+                    "Finish now and see the session summary (e on home)",
+                    self.action_end_session,
+                )
+        yield SystemCommand(
+            "Rubric lab",
+            "Check the rubric against hand-graded answers and tune it (l)",
+            self.action_rubric_lab,
+        )
         if isinstance(screen, HomeScreen):
             yield SystemCommand(
                 "Draw a scenario",
                 "A scenario prompt for the highlighted question",
                 screen.action_draw_scenario,
             )
+        if isinstance(screen, HistoryScreen):
+            yield SystemCommand(
+                "Coach's note", "Add a note to the highlighted attempt (n)", screen.action_note
+            )
+            yield SystemCommand(
+                "Filters", "Filter by candidate, question, date (f)", screen.action_filters
+            )
+        if isinstance(screen, LabScreen):
+            yield SystemCommand(
+                "Open labels file", "Type a path and press Enter (o)", screen.action_open
+            )
+            if screen.lab is not None:
+                yield SystemCommand(
+                    "Save tuned rubric",
+                    "Write the moved numbers to a new file (ctrl+s)",
+                    screen.action_save,
+                )
+                yield SystemCommand(
+                    "Reset rubric numbers", "Back to the rubric as loaded (0)", screen.action_reset
+                )
+                yield SystemCommand(
+                    "Threshold or weight", "Switch what + and - move (w)", screen.action_toggle_mode
+                )
         if isinstance(screen, AnswerScreen):
             yield SystemCommand("Submit answer", "Score the answer (ctrl+s)", screen.action_submit)
             yield SystemCommand("Start or pause the timer", "ctrl+t", screen.action_toggle_timer)
-        if isinstance(screen, ResultsScreen):
+            yield from screen.speech_commands()
+        if isinstance(screen, ResultsScreen) and not isinstance(screen, PastResultScreen):
             yield SystemCommand("Retry", "Answer the same question again", screen.action_retry)
             yield SystemCommand("Next question", "Go on to the next question", screen.action_next)
         for number, question in enumerate(self.services.pack.questions, start=1):
@@ -241,6 +547,8 @@ def create_app(
     engine: Engine | None = None,
     drafts: Path | None = None,
     history: History | None = None,
+    store: Store | None = None,
+    candidate: str | None = None,
     clock: Clock = time.monotonic,
     seed: int | None = None,
     theme: str | None = None,
@@ -249,18 +557,28 @@ def create_app(
     handle_signals: bool = False,
 ) -> CoachApp:
     """The app with its parts; every part can be swapped (tests pass a fixed clock, a tmp
-    drafts directory, a keyword-only or preloaded engine, a seed for the scenario draws)."""
+    drafts directory, a keyword-only or preloaded engine, a seed for the scenario draws, a
+    store on a tmp database).
+
+    With `store`, attempts are saved for `candidate` (default "me", created when missing) and
+    history, candidates, sessions and the due drill are on. Raises `StoreError` for a store
+    that cannot be read or a candidate name it refuses.
+    """
     if pack is None:
         pack = load_pack(content_dir or bundled_content_dir())
+    practice = Practice(store, pack, candidate or DEFAULT_CANDIDATE) if store is not None else None
+    if history is None:
+        history = practice.history if practice is not None else SessionHistory()
     services = Services(
         pack=pack,
         engine=engine or Engine(pack),
         drafts=DraftStore(drafts or drafts_dir()),
-        history=history or SessionHistory(),
+        history=history,
         clock=clock,
         rng=random.Random(seed),
         draft_delay=draft_delay,
         live_delay=live_delay,
+        practice=practice,
     )
     app = CoachApp(services, handle_signals=handle_signals)
     if theme:
@@ -269,14 +587,34 @@ def create_app(
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """`coach` with no arguments."""
+    """`coach` with no verb: `--candidate NAME` (default "me"), `--db PATH` (default COACH_DB,
+    then the platform data folder), `--content DIR`. A database that cannot be opened (damaged,
+    locked, too new) is one line on stderr and exit 2; it is never overwritten."""
     try:
-        app = create_app(content_dir=getattr(args, "content", None), handle_signals=True)
+        pack = load_pack(getattr(args, "content", None) or bundled_content_dir())
     except ContentError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
     try:
-        app.run()
+        store = open_store(getattr(args, "db", None))
+    except StoreError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
+    try:
+        try:
+            app = create_app(
+                pack=pack,
+                store=store,
+                candidate=getattr(args, "candidate", None) or DEFAULT_CANDIDATE,
+                handle_signals=True,
+            )
+        except StoreError as exc:
+            print(f"coach: {exc}", file=sys.stderr)
+            return 2
+        try:
+            app.run()
+        finally:
+            app.save_drafts()
+        return app.return_code or 0
     finally:
-        app.save_drafts()
-    return app.return_code or 0
+        store.close()

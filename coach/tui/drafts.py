@@ -2,6 +2,8 @@
 
 One JSON file per question in the drafts directory, replaced atomically (write a temporary file
 in the same directory, fsync, rename), so a crash mid-write leaves the previous draft intact.
+A spoken answer's recording is kept beside it as `<question>.wav` until the answer is submitted
+or thrown away; a recording with no JSON file (the app was killed in between) is a draft too.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 FORMAT = 1
 
@@ -26,10 +29,12 @@ class Draft:
     elapsed: float = 0.0  # seconds on the answer timer
     scenario: str | None = None
     saved_at: float = 0.0  # wall-clock time of the save (time.time())
+    take: dict[str, Any] | None = None  # a spoken take (`coach.tui.voice.Take.to_dict()`)
+    recording: str | None = None  # the kept recording (a WAV file beside the draft), if any
 
     @property
     def is_empty(self) -> bool:
-        return not self.text.strip()
+        return not self.text.strip() and not self.recording
 
 
 class DraftStore:
@@ -41,6 +46,10 @@ class DraftStore:
 
     def _path(self, question_id: str) -> Path:
         return self.directory / f"{question_id}.json"
+
+    def recording_path(self, question_id: str) -> Path:
+        """Where a spoken answer's recording is kept until it is submitted or discarded."""
+        return self.directory / f"{question_id}.wav"
 
     # ------------------------------------------------------------------ writing
 
@@ -67,10 +76,12 @@ class DraftStore:
         return self.flush()
 
     def discard(self, question_id: str) -> None:
-        """Forget a draft (the answer was submitted, or the user threw it away)."""
+        """Forget a draft and its recording (the answer was submitted, or thrown away)."""
         self._pending.pop(question_id, None)
         with contextlib.suppress(OSError):
             self._remove(question_id)
+        with contextlib.suppress(OSError):
+            self.recording_path(question_id).unlink(missing_ok=True)
 
     def _write(self, draft: Draft) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -100,16 +111,22 @@ class DraftStore:
         if question_id in self._pending:
             staged = self._pending[question_id]
             return None if staged.is_empty else staged
-        return self._read(self._path(question_id))
+        return self._with_recording(question_id, self._read(self._path(question_id)))
 
     def all(self) -> list[Draft]:
         """Every draft, newest first."""
         found: dict[str, Draft] = {}
         if self.directory.is_dir():
             for path in self.directory.glob("*.json"):
-                draft = self._read(path)
+                read = self._read(path)
+                draft = self._with_recording(read.question_id, read) if read else None
                 if draft is not None:
                     found[draft.question_id] = draft
+            for path in self.directory.glob("*.wav"):
+                if path.stem not in found:
+                    orphan = self._with_recording(path.stem, None)  # killed before its draft
+                    if orphan is not None:
+                        found[path.stem] = orphan
         for question_id, staged in self._pending.items():
             if staged.is_empty:
                 found.pop(question_id, None)
@@ -122,13 +139,30 @@ class DraftStore:
         """A draft file, or None if it is missing or unreadable (never crash over a draft)."""
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
+            take = record.get("take")
             draft = Draft(
                 question_id=str(record["question_id"]),
                 text=str(record["text"]),
                 elapsed=float(record.get("elapsed", 0.0)),
                 scenario=record.get("scenario") or None,
                 saved_at=float(record.get("saved_at", 0.0)),
+                take=take if isinstance(take, dict) else None,
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return None if draft.is_empty else draft
+        return draft
+
+    def _with_recording(self, question_id: str, draft: Draft | None) -> Draft | None:
+        """The draft with its kept recording, if the WAV file is there; None if empty."""
+        wav = self.recording_path(question_id)
+        try:
+            stat = wav.stat() if wav.is_file() else None
+        except OSError:
+            stat = None
+        if stat is not None and stat.st_size > 0:
+            if draft is None:
+                draft = Draft(question_id, "", saved_at=stat.st_mtime)
+            draft = replace(draft, recording=str(wav))
+        elif draft is not None and draft.recording:
+            draft = replace(draft, recording=None)
+        return None if draft is None or draft.is_empty else draft

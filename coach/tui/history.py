@@ -2,16 +2,20 @@
 
 This is the seam for the practice-history store (`coach.store`): anything with
 `last_grade` and `record` plugs in through `create_app(history=...)`; an `Attempt` carries what
-`Store.save_attempt` takes (result, answer, scenario, seconds taken, target seconds).
+`Store.save_attempt` takes (result, answer, scenario, seconds taken, target seconds, the coach
+session, and for a spoken answer its mode and delivery metrics). A history that keeps a schedule
+also has `due()`, the question ids due today: the store's `CandidateHistory`, which
+`create_app(store=...)` plugs in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from coach.scoring import ScoreResult
+from coach.speech import Delivery
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Attempt:
     scenario: str | None = None
     target_seconds: int | None = None
     session_id: int | None = None  # the coach session it was given in, if any
+    mode: Literal["typed", "spoken", "file"] = "typed"  # spoken: the microphone or self-timed
+    delivery: Delivery | None = None  # pace, fillers, pauses and time of a spoken answer
 
 
 class History(Protocol):

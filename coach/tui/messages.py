@@ -102,6 +102,13 @@ class CandidateAdded(Message):
 
 
 @dataclass
+class CandidateSwitched(Message):
+    """The app practises as this candidate now."""
+
+    name: str
+
+
+@dataclass
 class CandidateRefused(Message):
     """A new candidate's name was refused (empty, taken, too long...)."""
 
@@ -141,7 +148,10 @@ class LabReady(Message):
 
 @dataclass
 class LabFailed(Message):
+    """The labels file could not be opened or scored (or, `saving`, the rubric not written)."""
+
     reason: str
+    saving: bool = False
 
 
 @dataclass

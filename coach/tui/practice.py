@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -44,7 +44,7 @@ def quick_plan(pick: QuickPick, count: int) -> SessionPlan:
 
 
 def due_plan(count: int) -> SessionPlan:
-    """"Drill due": the questions due today, most overdue first."""
+    """ "Drill due": the questions due today, most overdue first."""
     return SessionPlan(name="Drill due", pick="due", count=max(1, count))
 
 
@@ -73,6 +73,7 @@ class SessionRun:
     session: Session
     steps: tuple[PlanStep, ...]
     index: int = 0
+    scenarios: dict[int, str] = field(default_factory=dict)  # step index -> drawn prompt
 
     @property
     def name(self) -> str:
@@ -208,7 +209,9 @@ class Practice:
             filter=wanted,
             attempts=tuple(attempts),
             trends=series,
-            weakest_criteria=tuple(store.weakest_criteria(wanted.candidate, question=wanted.question)),
+            weakest_criteria=tuple(
+                store.weakest_criteria(wanted.candidate, question=wanted.question)
+            ),
             weakest_questions=tuple(store.weakest_questions(wanted.candidate)),
         )
 

@@ -12,6 +12,7 @@ from coach.tui.engine import Engine
 from coach.tui.history import History, SessionHistory
 from coach.tui.practice import Practice
 from coach.tui.stopwatch import Clock
+from coach.tui.voice import Voice
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Services:
     draft_delay: float = 0.5  # seconds from the first unsaved keystroke to the disk write
     live_delay: float = 0.6  # pause in typing before the live STAR checklist rescores
     practice: Practice | None = None  # the practice store; None: grades kept for this run only
+    voice: Voice = field(default_factory=Voice)  # the microphone (tests play audio through it)
 
     def question(self, question_id: str) -> Question:
         return self.pack.find_question(question_id)

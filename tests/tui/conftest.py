@@ -1,6 +1,7 @@
 """Fixtures for the TUI tests: an app factory with a fixed clock, a temporary drafts directory,
-and the engines the app can run on (the real model loaded once per session, keyword checks only,
-a canned result for deterministic snapshots, or a model that is still "loading")."""
+the engines the app can run on (the real model loaded once per session, keyword checks only,
+a canned result for deterministic snapshots, or a model that is still "loading"), and a
+practice store on a temporary database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tui_fakes import CannedScorer, GatedLoad
 from coach.content import ContentPack
 from coach.scoring import MiniLM, Scorer
 from coach.scoring.embedding import MemoEmbedder
+from coach.store import Store
 from coach.tui.app import CoachApp, create_app
 from coach.tui.engine import Engine
 from coach.tui.stopwatch import FakeClock
@@ -78,3 +80,10 @@ def make_app(pack: ContentPack, clock: FakeClock, drafts_path: Path) -> AppFacto
         return create_app(**options)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """The practice history on a temporary database (pass `store=store` to `make_app`)."""
+    with Store(tmp_path / "coach.sqlite3") as opened:
+        yield opened

@@ -16,7 +16,16 @@ import coach.tui.screens as screens_package
 from coach.tui.app import CoachApp, create_app
 from coach.tui.engine import Engine
 
-CORE = ["coach.content", "coach.scoring", "coach.tui.engine", "coach.tui.drafts"]
+CORE = [
+    "coach.content",
+    "coach.scoring",
+    "coach.store",
+    "coach.calibration",
+    "coach.tui.engine",
+    "coach.tui.drafts",
+    "coach.tui.practice",
+    "coach.tui.stored_result",
+]
 
 
 def test_the_core_never_imports_textual() -> None:
@@ -39,13 +48,15 @@ def test_every_screen_has_its_stylesheet_beside_it() -> None:
 
 
 def test_the_entry_point_runs_the_app_the_factory_builds(monkeypatch, tmp_path: Path) -> None:
-    """`coach` (run_app) builds its app with `create_app`, as the tests do."""
+    """`coach` (run_app) builds its app with `create_app`, as the tests do, on the store at
+    COACH_DB for the default candidate, and closes the store after."""
     from coach.tui import app as app_module
 
+    monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
     built: list[CoachApp] = []
 
     def factory(**options: object) -> CoachApp:
-        app = create_app(drafts=tmp_path, **options)  # type: ignore[arg-type]
+        app = create_app(drafts=tmp_path / "drafts", **options)  # type: ignore[arg-type]
         monkeypatch.setattr(app, "run", lambda *a, **k: None)
         built.append(app)
         return app
@@ -53,6 +64,10 @@ def test_the_entry_point_runs_the_app_the_factory_builds(monkeypatch, tmp_path: 
     monkeypatch.setattr(app_module, "create_app", factory)
     assert app_module.run_app(argparse.Namespace(verb=None)) == 0
     assert len(built) == 1 and built[0].handle_signals
+    practice = built[0].services.practice
+    assert practice is not None and practice.candidate == "me"
+    assert practice.store.path == tmp_path / "coach.sqlite3"
+    assert built[0].services.history is practice.history
 
 
 def test_quitting_while_the_model_loads_does_not_wait_for_it(make_app, pack) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -44,3 +45,29 @@ class GatedLoad:
         if self.embedder is None:
             raise ModelUnavailable(self.error or "the test has no model")
         return self.embedder
+
+
+class LabScorer(Scorer):
+    """Scores a labels record from numbers written in its answer ("follow_up=0.4 metrics=0.9"),
+    on top of the canned result: the rubric lab's figures without the model or the rubric's
+    keywords."""
+
+    def __init__(self, pack: ContentPack, result: ScoreResult) -> None:
+        super().__init__(pack, UnusedEmbedder())
+        self.result = result
+
+    def score(self, question_ref: str | int, answer: str) -> ScoreResult:
+        scores = dict(
+            (key, float(value))
+            for key, _, value in (word.partition("=") for word in answer.split())
+            if value
+        )
+        criteria = tuple(
+            replace(c, score=scores.get(c.id, c.score), passed=scores.get(c.id, c.score) >= 0.5)
+            for c in self.result.criteria
+        )
+        question = self.pack.find_question(question_ref).id
+        return replace(self.result, question=question, criteria=criteria)
+
+    def score_many(self, items: Sequence[tuple[str | int, str]]) -> list[ScoreResult]:
+        return [self.score(question, answer) for question, answer in items]

@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 HELP = """\
 # coach - how to practise
 
-1. **Home** lists the ten questions with your last grade this session.
+1. **Home** lists the ten questions with your last grade and marks the ones **due** for
+   practice today (weak answers come back tomorrow, strong ones in weeks).
    Move with the arrow keys or `j` `k`; `Enter` opens a question.
-   `s` draws a scenario prompt for it; `r` starts a random drill.
+   `s` draws a scenario prompt for it; `r` starts a random drill; `d` drills the due ones.
 2. **Answer**: tell one real story - the **S**ituation, your **T**ask, the **A**ction you
    took and the **R**esult, with numbers. The timer starts when you type (`ctrl+t`
    starts or pauses it) and turns to the warning colour past the target time.
@@ -23,17 +24,38 @@ HELP = """\
    points, the model answer and the question the interviewer would ask next.
    `r` retries, `n` goes to the next question, `escape` goes home.
 
+Every scored answer is saved to your practice history, for the candidate named in the
+header (`c` switches candidate or adds one).
+
+- **History** (`h`): your attempts with filters (candidate, question, period), a trend line
+  per criterion, your weakest criteria and questions. `Enter` shows an attempt's result
+  again; a coach adds a note (`n`) or a grade `1`-`5` (`0` clears it), which then
+  replaces the scorer's grade for the due dates.
+- **Coach session** (`p`): a plan saved with `coach plans`, or a quick one (n random
+  questions, or the due ones first). Each question has its time limit; from a result `n`
+  goes on, and the last one ends on the session summary. On home, `n` continues a
+  session and `e` ends it early.
+- **Rubric lab** (`l`): open a labels file of hand-graded answers (Enter in the path),
+  see where coach and the human disagree most, pick a criterion (`[` `]`), move its
+  threshold with `+` `-` (`w` switches to its weight; `0` resets) and watch precision,
+  recall, F1 and the grade QWK follow. `ctrl+s` saves the numbers to a new rubric file
+  (or, for a folder, a copy of the pack); a file overwritten is backed up first.
+
 Drafts are saved as you type and offered back when you start coach again.
 Nothing leaves your machine: the scoring model runs locally.
 
 | Key | Where | Does |
 |-----|-------|------|
 | `Enter` | home | open the question |
-| `s` / `r` | home | draw a scenario / random drill |
+| `s` / `r` / `d` | home | draw a scenario / random drill / drill due questions |
+| `p` / `h` / `c` / `l` | home | coach session / history / candidate / rubric lab |
+| `n` / `e` | home, during a session | continue / end the session |
 | `ctrl+s` | answer | submit for scoring |
 | `ctrl+t` | answer | start or pause the timer |
 | `escape` | answer, results | back home (the draft is kept) |
 | `m` | results, narrow terminal | your answer / the model answer |
+| `n`, `1`-`5`, `0` | history | note, coach's grade, clear the grade |
+| `[` `]`, `+` `-`, `w` | rubric lab | pick an id, move it, threshold or weight |
 | `ctrl+p` | anywhere | command palette: every action by name |
 | `?` or `F1` | anywhere | this help |
 | `ctrl+q` | anywhere | quit (drafts are kept) |

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from coach.store import Attempt as SavedAttempt
 from coach.store import StoreError
-from coach.tui.labels import name_of
+from coach.tui.labels import grade_style
 from coach.tui.messages import (
     AttemptUpdated,
     CandidatesLoaded,
@@ -27,7 +27,7 @@ from coach.tui.screens.note import NoteScreen
 from coach.tui.screens.past_result import PastResultScreen
 from coach.tui.services import Services
 from coach.tui.widgets.attempt_table import AttemptTable, question_label, when
-from coach.tui.widgets.trend_panel import TrendPanel
+from coach.tui.widgets.trend_panel import TrendPanel, short_name
 
 ALL = "*"
 PERIODS: list[tuple[str, int]] = [
@@ -50,7 +50,7 @@ class HistoryScreen(Screen[None]):
     CSS_PATH = "history.tcss"
     BINDINGS = [
         Binding("n", "note", "Note"),
-        Binding("1", "grade(1)", "Grade 1-5", key_display="1-5"),
+        Binding("1", "grade(1)", "Grade", key_display="1-5"),
         Binding("2", "grade(2)", "Grade 2", show=False),
         Binding("3", "grade(3)", "Grade 3", show=False),
         Binding("4", "grade(4)", "Grade 4", show=False),
@@ -60,6 +60,7 @@ class HistoryScreen(Screen[None]):
         Binding("escape", "back", "Back", key_display="esc"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, services: Services, practice: Practice) -> None:
         super().__init__()
@@ -83,7 +84,9 @@ class HistoryScreen(Screen[None]):
                 compact=True,
                 id="filter-candidate",
             )
-            yield Select(questions, value=ALL, allow_blank=False, compact=True, id="filter-question")
+            yield Select(
+                questions, value=ALL, allow_blank=False, compact=True, id="filter-question"
+            )
             yield Select(PERIODS, value=0, allow_blank=False, compact=True, id="filter-since")
         with Horizontal(id="history-body"):
             with Vertical(id="attempts-pane"):
@@ -145,7 +148,7 @@ class HistoryScreen(Screen[None]):
             return  # an older filter's answer
         self.view = message.view
         table = self.table
-        keep = self._keep if self._keep is not None else None
+        keep = self._keep
         if keep is None and table.selected is not None:
             keep = table.selected.id
         table.show(message.view.attempts, keep)
@@ -161,16 +164,16 @@ class HistoryScreen(Screen[None]):
         for weak in view.weakest_criteria[:2]:
             parts.append(
                 Content.assemble(
-                    f" {name_of(weak.criterion)} ",
-                    (f"{weak.mean_score:.2f}, passed {weak.pass_rate:.0%}", "$text-muted"),
+                    f"{short_name(weak.criterion)} ",
+                    (f"{weak.mean_score:.2f} ({weak.pass_rate:.0%} pass)", "$text-muted"),
                 )
             )
         parts.append(Content.styled("Weakest questions", "bold"))
         for progress in view.weakest_questions[:2]:
             parts.append(
                 Content.assemble(
-                    f" {question_label(self.services.pack, progress.question_id)} ",
-                    (f"grade {progress.last_grade}/5", "$text-muted"),
+                    f"{question_label(self.services.pack, progress.question_id, 21)} ",
+                    (f"{progress.last_grade}/5", grade_style(progress.last_grade)),
                 )
             )
         return Content("\n").join(parts)
@@ -188,12 +191,12 @@ class HistoryScreen(Screen[None]):
         coach = (
             Content.assemble(("Coach grade ", "$text-muted"), (f"{attempt.human_grade}/5", "bold"))
             if attempt.human_grade is not None
-            else Content.styled("No coach grade (keys 1-5)", "$text-muted")
+            else Content.styled("no coach grade", "$text-muted")
         )
         note = (
             Content.assemble(("Note: ", "$text-muted"), attempt.coach_note)
             if attempt.coach_note
-            else Content.styled("No note (n adds one)", "$text-muted")
+            else Content.styled("No coach's note", "$text-muted")
         )
         first = Content.assemble(
             (f"#{attempt.id} ", "$text-muted"),

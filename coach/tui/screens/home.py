@@ -39,10 +39,10 @@ class HomeScreen(Screen[None]):
         Binding("n", "app.continue_session", "Continue session"),
         Binding("e", "app.end_session", "End session"),
         Binding("h", "app.history", "History"),
-        Binding("c", "app.switch_candidate", "Candidate"),
+        Binding("c", "app.switch_candidate", "Who"),  # short: the footer fits 80 columns
         Binding("l", "app.rubric_lab", "Lab"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # and ctrl+q anywhere
     ]
 
     def __init__(self, services: Services) -> None:
@@ -57,7 +57,7 @@ class HomeScreen(Screen[None]):
         yield QuestionList(self.services.pack.questions, id="questions")
         with VerticalScroll(id="preview"):
             yield Static(id="preview-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Practice: professional networking"
@@ -112,7 +112,7 @@ class HomeScreen(Screen[None]):
             Content.styled(question.question, "bold"),
             Content.assemble(("Scenario: ", "bold $text-accent"), scenario)
             if scenario
-            else Content.styled("Press s to draw a scenario prompt for it.", "$text-muted"),
+            else Content.styled("Enter opens it; s draws a scenario prompt first.", "$text-muted"),
             Content.assemble(
                 ("Target time: ", "$text-muted"), format_seconds(question.target_seconds)
             ),

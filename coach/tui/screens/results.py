@@ -1,5 +1,6 @@
 """Results: grade and score, every criterion with its evidence highlighted in the answer,
-the STAR map, mistakes, talking points, time against target, and the model answer beside it."""
+the STAR map, mistakes, talking points, time against target, and the model answer beside it.
+A spoken answer adds the delivery panel (pace, fillers, pauses, speaking time) under the score."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from textual.widgets import Footer, Header, Label, Static, Tab, Tabs
 
 from coach.content import Question
 from coach.scoring import ScoreResult
+from coach.speech import Delivery
 from coach.tui.messages import EvidenceFocused, OpenQuestion
 from coach.tui.services import Services
 from coach.tui.stopwatch import format_seconds
+from coach.tui.widgets.delivery_panel import DeliveryPanel
 from coach.tui.widgets.feedback_list import FeedbackList
 from coach.tui.widgets.star_text import AnswerText, ModelAnswerText
 
@@ -79,17 +82,30 @@ class ResultsScreen(Screen[None]):
         answer: str,
         seconds: float,
         result: ScoreResult,
+        *,
+        delivery: Delivery | None = None,
+        delivery_source: str = "",
+        timed_only: bool = False,
     ) -> None:
+        """`delivery` (a spoken answer's): `delivery_source` says where it was measured, and
+        `timed_only` that it comes from a clock, not from audio (no pauses)."""
         super().__init__()
         self.services = services
         self.question = question
         self.answer = answer
         self.seconds = seconds
         self.result = result
+        self.delivery = delivery
+        self.delivery_source = delivery_source or "spoken"
+        self.timed_only = timed_only
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(summary(self.result, self.question, self.seconds), id="summary")
+        if self.delivery is not None:
+            yield DeliveryPanel(
+                self.delivery, self.delivery_source, timed_only=self.timed_only, id="delivery"
+            )
         with Horizontal(id="body"):
             yield FeedbackList(self.result, id="feedback")
             with Vertical(id="compare"):

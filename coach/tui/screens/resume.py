@@ -1,4 +1,5 @@
-"""Offer back an unfinished answer kept from an earlier run (closed or killed mid-answer)."""
+"""Offer back an unfinished answer kept from an earlier run (closed or killed mid-answer),
+with the recording of a spoken answer if one was kept."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ class ResumeDraftScreen(ModalScreen[str]):
         if len(text) > PREVIEW_CHARS:
             text = text[: PREVIEW_CHARS - 1] + "…"
         words = len(self.draft.text.split())
+        recording = ""
+        if self.draft.recording:
+            recording = ", and your recording"
+            if not words:
+                text = (
+                    "A recording of your spoken answer, not transcribed yet: resume transcribes it."
+                )
         with Vertical(id="resume-box"):
             yield Static(Content.styled("You have an unfinished answer", "bold"), id="resume-title")
             yield Static(
@@ -43,7 +51,8 @@ class ResumeDraftScreen(ModalScreen[str]):
                     (self.question.title, "bold"),
                     "\n",
                     (
-                        f"{words} words, {format_seconds(self.draft.elapsed)} on the timer",
+                        f"{words} words, {format_seconds(self.draft.elapsed)} on the timer"
+                        + recording,
                         "$text-muted",
                     ),
                 )

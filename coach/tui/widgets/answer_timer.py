@@ -12,7 +12,13 @@ TICK_SECONDS = 0.5
 
 
 class AnswerTimer(Static):
-    """Shows a `Stopwatch`; `start`/`pause` drive it, `refresh_time` redraws it."""
+    """Shows a `Stopwatch`; `start`/`pause` drive it, `refresh_time` redraws it.
+
+    `use` puts another stopwatch on show (a recording's length, the self-timed clock);
+    `paused_hint` is the line shown under a paused clock.
+    """
+
+    PAUSED_HINT = "paused (type or ctrl+t)"
 
     DEFAULT_CSS = """
     AnswerTimer {
@@ -31,6 +37,7 @@ class AnswerTimer(Static):
         super().__init__(id=id)
         self.stopwatch = stopwatch
         self.target_seconds = target_seconds
+        self.paused_hint = self.PAUSED_HINT
         self._ticker: Timer | None = None
 
     def on_mount(self) -> None:
@@ -55,6 +62,17 @@ class AnswerTimer(Static):
             self._ticker.pause()
         self.refresh_time()
 
+    def use(self, stopwatch: Stopwatch, paused_hint: str = PAUSED_HINT) -> None:
+        """Show `stopwatch` from now on (started if it runs), with `paused_hint` when paused."""
+        self.stopwatch = stopwatch
+        self.paused_hint = paused_hint
+        if self._ticker is not None:
+            if stopwatch.running:
+                self._ticker.resume()
+            else:
+                self._ticker.pause()
+        self.refresh_time()
+
     def toggle(self) -> None:
         if self.stopwatch.running:
             self.pause()
@@ -71,7 +89,7 @@ class AnswerTimer(Static):
         elif self.stopwatch.running:
             status = "running"
         elif elapsed > 0:
-            status = "paused (type or ctrl+t)"
+            status = self.paused_hint
         else:
             status = "starts when you type"
         self.update(

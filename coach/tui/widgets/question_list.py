@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from coach.content import Question
+from coach.tui.labels import grade_style
 
 TITLE_WIDTH = 44
 
@@ -18,7 +19,7 @@ class QuestionList(OptionList):
     """Arrow keys or j/k move, Enter opens (posts `OptionList.OptionSelected`)."""
 
     BINDINGS = [
-        Binding("enter", "select", "Open"),
+        Binding("enter", "select", "Open", show=False),  # the preview says so; room in the footer
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
@@ -44,9 +45,7 @@ class QuestionList(OptionList):
             title.ljust(TITLE_WIDTH),
             ("  draft " if draft else "        ", "$text-warning"),
             (" due  " if due else "      ", "bold $text-accent"),
-            (f"grade {grade}/5", "bold $text-success")
-            if grade is not None
-            else ("-", "$text-muted"),
+            (f"grade {grade}/5", grade_style(grade)) if grade is not None else ("-", "$text-muted"),
         )
         return Option(prompt, id=question.id)
 

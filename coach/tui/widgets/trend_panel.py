@@ -13,10 +13,18 @@ from coach.content import CRITERION_IDS
 from coach.tui.labels import name_of
 
 SERIES = ("overall", *CRITERION_IDS)
+SHORT_NAMES = {
+    "overall": "Overall",
+    "metrics": "Metrics",
+    "outcome_focus": "Outcome",
+    "value_first": "Value 1st",
+    "follow_up": "Follow-up",
+}
 
 
-def _name(series: str) -> str:
-    return "Overall" if series == "overall" else name_of(series)
+def short_name(series: str) -> str:
+    """A series' name in ten characters or fewer (the panel is narrow at 80 columns)."""
+    return SHORT_NAMES.get(series) or name_of(series)
 
 
 def _value(series: str, values: Sequence[float]) -> Content:
@@ -28,9 +36,7 @@ def _value(series: str, values: Sequence[float]) -> Content:
         change = last - values[0]
         if abs(change) > (0.5 if series == "overall" else 0.005):
             arrow = "↑" if change > 0 else "↓"
-            return Content.assemble(
-                text, (arrow, "$text-success" if change > 0 else "$text-error")
-            )
+            return Content.assemble(text, (arrow, "$text-success" if change > 0 else "$text-error"))
     return Content(text)
 
 
@@ -39,7 +45,7 @@ class TrendRow(Horizontal):
 
     DEFAULT_CSS = """
     TrendRow { height: 1; }
-    TrendRow > .trend-name { width: 15; color: $text-muted; }
+    TrendRow > .trend-name { width: 10; color: $text-muted; }
     TrendRow > Sparkline { width: 1fr; min-width: 6; }
     TrendRow > .trend-value { width: 6; padding-left: 1; }
     """
@@ -49,7 +55,7 @@ class TrendRow(Horizontal):
         self.series = series
 
     def compose(self) -> ComposeResult:
-        yield Label(_name(self.series), classes="trend-name")
+        yield Label(short_name(self.series), classes="trend-name")
         yield Sparkline([], summary_function=lambda bucket: sum(bucket) / len(bucket))
         yield Static(_value(self.series, ()), classes="trend-value")
 
@@ -73,8 +79,10 @@ class TrendPanel(Vertical):
 
     def show(self, trends: Mapping[str, Sequence[float]]) -> None:
         count = len(trends.get("overall", ()))
-        caption = f"{count} attempt{'s' if count != 1 else ''}, oldest → newest" if count else (
-            "no attempts yet"
+        caption = (
+            f"{count} attempt{'s' if count != 1 else ''}, old → new"
+            if count
+            else ("no attempts yet")
         )
         self.query_one("#trend-caption", Static).update(caption)
         for row in self.query(TrendRow):
