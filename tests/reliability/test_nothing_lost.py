@@ -1,0 +1,124 @@
+"""Nothing lost: drafts survive SIGKILL and Ctrl+C; concurrent saves and a bad database are safe.
+
+Store-level guarantees (two processes saving at once, a lock retried, a corrupt file untouched)
+are tested in tests/store/test_store_db.py; here the same hold through the real CLI and app.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .helpers import COACH, assert_one_line, run_coach
+from .tui_process import TmuxApp
+
+DRAFT = "I built a referral network zebra42"
+
+
+@pytest.fixture
+def app_factory(env: dict[str, str]) -> Iterator[list[TmuxApp]]:
+    apps: list[TmuxApp] = []
+    yield apps
+    for app in apps:
+        app.close()
+
+
+def _drafts(env: dict[str, str]) -> Path:
+    return Path(env["XDG_DATA_HOME"]) / "coach" / "drafts"
+
+
+def _start(env: dict[str, str], apps: list[TmuxApp]) -> TmuxApp:
+    app = TmuxApp(env)
+    apps.append(app)
+    app.wait_for("Questions")
+    return app
+
+
+def _wait_draft(env: dict[str, str], text: str, timeout: float = 15) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in _drafts(env).glob("*.json"):
+            if text in path.read_text(encoding="utf-8"):
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"no draft holding {text!r} in {_drafts(env)}")
+
+
+def test_a_draft_survives_sigkill_and_ctrl_c(env: dict[str, str], app_factory: list[TmuxApp]) -> None:
+    app = _start(env, app_factory)
+    app.keys("Enter")  # open question 1
+    app.wait_for("Your answer")
+    app.type(DRAFT)
+    app.wait_for(DRAFT)
+    _wait_draft(env, DRAFT)  # saved as typed, no submit
+    app.kill9()
+
+    app = _start(env, app_factory)
+    screen = app.wait_for("unfinished answer")
+    assert DRAFT in screen
+
+    # Resume, type more, press Ctrl+C mid-answer: the draft is kept, then killed again.
+    app.keys("Enter")
+    app.wait_for("Your answer")
+    app.type(" ctrlc77")
+    app.keys("C-c")
+    app.wait_for("Draft saved")
+    _wait_draft(env, "zebra42 ctrlc77", timeout=2)
+    app.kill9()
+
+    app = _start(env, app_factory)
+    screen = app.wait_for("unfinished answer")
+    assert "ctrlc77" in screen
+
+
+def test_concurrent_cli_saves_lose_nothing(env: dict[str, str]) -> None:
+    answers = [f"I led partner program number {n} and pipeline grew {10 + n} percent." for n in range(4)]
+    procs = [
+        subprocess.Popen([str(COACH), "score", "-q", str(n + 1), "--save"], env=env,
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for n in range(len(answers))
+    ]
+    for proc, answer in zip(procs, answers, strict=True):
+        proc.stdin.write(answer.encode())  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]
+    for proc in procs:
+        assert proc.wait(timeout=180) == 0, proc.stderr.read()  # type: ignore[union-attr]
+    run = run_coach(["history", "--json"], env)
+    assert run.code == 0, run.err
+    assert len(json.loads(run.out)) == len(answers)
+
+
+def test_a_corrupt_database_is_not_overwritten_by_score_save(env: dict[str, str], tmp_path: Path) -> None:
+    db = Path(env["COACH_DB"])
+    db.write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 4000)
+    before = db.read_bytes()
+    run = run_coach(["score", "-q", "1", "--save"], env, stdin=b"I led a partner program.")
+    assert run.code == 2
+    line = [x for x in run.err.splitlines() if x.startswith("coach: error:")]
+    assert len(line) == 1, run.err
+    assert_one_line(line[0], str(db))
+    assert db.read_bytes() == before
+
+
+def test_a_locked_database_is_waited_for_by_score_save(env: dict[str, str]) -> None:
+    import sqlite3
+    import threading
+
+    assert run_coach(["history"], env).code == 0  # create it
+    holder = sqlite3.connect(env["COACH_DB"], isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # hold the write lock
+    release = threading.Timer(2.0, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        run = run_coach(["score", "-q", "1", "--save"], env, stdin=b"I led a partner program.")
+    finally:
+        release.join()
+        holder.close()
+    assert run.code == 0, run.err
+    assert len(json.loads(run_coach(["history", "--json"], env).out)) == 1
