@@ -267,8 +267,8 @@ def test_cache_is_hit_on_the_second_run(
     assert second.texts == [s.text for s in split_sentences(answer)]  # only the answer
     assert warm_result.to_dict() == cold_result.to_dict()
     np.testing.assert_array_equal(
-        warm.prepare(pack.find_question(1)).exemplars,  # type: ignore[arg-type]
-        cold.prepare(pack.find_question(1)).exemplars,  # type: ignore[arg-type]
+        warm.prepare(pack.find_question(1)).exemplars,
+        cold.prepare(pack.find_question(1)).exemplars,
     )
 
 

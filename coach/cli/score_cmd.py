@@ -19,7 +19,7 @@ from coach.cli.common import (
 )
 from coach.cli.render import render_result
 from coach.content import ContentPack
-from coach.scoring import EmptyAnswer, Scorer
+from coach.scoring import EmptyAnswer, Scorer, ScoreResult
 
 BATCH_CHUNK = 64
 
@@ -217,7 +217,11 @@ def score_chunk(
         except BadRecord as exc:
             records.append(BatchRecord(number, exc.record_id, error=str(exc)))
     good = [r for r in records if not r.error]
-    results = iter(scorer.score_many([(r.question_id, r.answer) for r in good]))
+    try:
+        results = iter(scorer.score_many([(r.question_id, r.answer) for r in good]))
+    except EmptyAnswer:  # an answer of punctuation only: find it, score the others one by one
+        records, scored = _score_one_by_one(scorer, records)
+        results = iter(scored)
     for record in records:
         if record.error:
             payload = {"id": record.record_id, "line": record.number, "error": record.error}
@@ -226,3 +230,21 @@ def score_chunk(
             payload = {"id": record.record_id, **next(results).to_dict()}
         out.write(json.dumps(payload, ensure_ascii=False) + "\n")
     return sum(1 for r in records if r.error)
+
+
+def _score_one_by_one(
+    scorer: Scorer, records: list[BatchRecord]
+) -> tuple[list[BatchRecord], list[ScoreResult]]:
+    out: list[BatchRecord] = []
+    scored: list[ScoreResult] = []
+    for record in records:
+        if record.error:
+            out.append(record)
+            continue
+        try:
+            scored.append(scorer.score(record.question_id, record.answer))
+            out.append(record)
+        except EmptyAnswer:
+            error = f"line {record.number}: field 'answer' has no words to score"
+            out.append(BatchRecord(record.number, record.record_id, error=error))
+    return out, scored

