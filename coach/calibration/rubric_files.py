@@ -8,8 +8,6 @@ pack is never written to, and any file about to be overwritten is backed up firs
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import re
 import shutil
 from collections.abc import Sequence
@@ -27,11 +25,9 @@ from coach.content import (
     STAR_PARTS,
     ContentError,
     ContentPack,
-    did_you_mean,
 )
-from coach.content.loader import SHARED_RUBRIC, load_pack, validate
-from coach.content.models import QuestionRubric, Rubric
-from coach.content.yaml_lines import Loc, load_yaml
+from coach.content.loader import SHARED_RUBRIC, load_pack
+from coach.content.yaml_lines import Loc
 
 Number = float | tuple[float, ...]
 
@@ -215,32 +211,9 @@ def rubric_source(directory: Path) -> Path:
 
 def load_pack_with_rubrics(root: Path, rubric_dir: Path | None) -> ContentPack:
     """The pack at `root`, with its rubrics taken from `rubric_dir` when one is given."""
-    pack = load_pack(root)
     if rubric_dir is None:
-        return pack
-    source = rubric_source(rubric_dir)
-    rubric_path = source / SHARED_RUBRIC
-    rubric = validate(load_yaml(rubric_path), Rubric)
-    ids = pack.question_ids()
-    digest = hashlib.sha256((Path(root) / "questions.yaml").read_bytes())
-    digest.update(rubric_path.read_bytes())
-    additions: dict[str, QuestionRubric] = {}
-    extra_dir = source / "questions"
-    for path in sorted(extra_dir.glob("*.yaml")) if extra_dir.is_dir() else []:
-        loaded = load_yaml(path)
-        addition = validate(loaded, QuestionRubric)
-        if addition.question not in ids:
-            raise ContentError(
-                path,
-                loaded.line_for(("question",)),
-                "question",
-                f"unknown question {addition.question!r}{did_you_mean(addition.question, ids)}",
-            )
-        additions[addition.question] = addition
-        digest.update(path.read_bytes())
-    return dataclasses.replace(
-        pack, rubric=rubric, question_rubrics=additions, content_hash=digest.hexdigest()[:16]
-    )
+        return load_pack(root)
+    return load_pack(root, rubrics=rubric_source(rubric_dir))
 
 
 @dataclass(frozen=True)

@@ -160,13 +160,17 @@ def inside_pack(root: Path, path: Path) -> Path:
     return path
 
 
-def load_pack(root: Path) -> ContentPack:
-    """Load a pack and validate every file; raise ContentError at the first problem."""
+def load_pack(root: Path, rubrics: Path | None = None) -> ContentPack:
+    """Load a pack and validate every file; raise ContentError at the first problem.
+
+    `rubrics` is a rubrics folder to use instead of the pack's own (a hiring manager's copy)."""
     root = Path(root)
     if not root.is_dir():
         raise ContentError(root, None, "", "expected a content directory holding questions.yaml")
+    rubric_root = root if rubrics is None else Path(rubrics)
+    rubric_dir = root / "rubrics" if rubrics is None else Path(rubrics)
     questions_path = inside_pack(root, root / "questions.yaml")
-    rubric_path = inside_pack(root, root / "rubrics" / SHARED_RUBRIC)
+    rubric_path = inside_pack(rubric_root, rubric_dir / SHARED_RUBRIC)
     bank = validate(load_yaml(questions_path), QuestionBank)
     rubric = validate(load_yaml(rubric_path), Rubric)
     ids = [q.id for q in bank.questions]
@@ -174,9 +178,9 @@ def load_pack(root: Path) -> ContentPack:
     digest = hashlib.sha256()
     for path in (questions_path, rubric_path):
         digest.update(path.read_bytes())
-    extra_dir = root / "rubrics" / "questions"
+    extra_dir = rubric_dir / "questions"
     for path in sorted(extra_dir.glob("*.yaml")) if extra_dir.is_dir() else []:
-        loaded = load_yaml(inside_pack(root, path))
+        loaded = load_yaml(inside_pack(rubric_root, path))
         addition = validate(loaded, QuestionRubric)
         if addition.question not in ids:
             raise ContentError(
