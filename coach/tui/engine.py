@@ -11,8 +11,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from coach.content import ContentPack
-from coach.scoring import Embedder, MiniLM, ModelUnavailable, Scorer, ScoreResult
-from coach.scoring.embedding import MemoEmbedder
+from coach.scoring import Embedder, ModelUnavailable, Scorer, ScoreResult
+from coach.scoring.embedding import default_embedder
 
 T = TypeVar("T")
 
@@ -24,10 +24,9 @@ class ModelState(StrEnum):
 
 
 def load_minilm() -> Embedder:
-    """The bundled all-MiniLM-L6-v2, loaded (slow: seconds); raises ModelUnavailable."""
-    model = MiniLM()
-    model.load()
-    return MemoEmbedder(model)
+    """The bundled all-MiniLM-L6-v2, loaded (the fast onnxruntime path with the content cache when
+    it works, else sentence-transformers); raises ModelUnavailable."""
+    return default_embedder()
 
 
 class Engine:
