@@ -228,7 +228,8 @@ def score_chunk(
             print(f"coach: error: {record.error}", file=sys.stderr)
         else:
             payload = {"id": record.record_id, **next(results).to_dict()}
-        out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        # ASCII keeps one record per line even when an answer holds U+0085 or U+2028.
+        out.write(json.dumps(payload) + "\n")
     return sum(1 for r in records if r.error)
 
 

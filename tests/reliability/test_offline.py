@@ -54,7 +54,12 @@ def test_a_subset_of_the_suite_passes_offline(tmp_path: Path) -> None:
     env = {**os.environ, "COACH_FUZZ": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
     proc = subprocess.run(
         [*prefix, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=600, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 
@@ -67,8 +72,11 @@ def test_tui_round_trip_offline(env: dict[str, str]) -> None:
         app.wait_for(lambda s: "warming up" not in s, timeout=90)  # the model loaded offline
         app.keys("Enter")
         app.wait_for("Your answer")
-        app.type("I built a referral network with eight partners and followed up within two days. "
-                 "Pipeline grew 30 percent.")
+        app.type(
+            "I built a referral network with eight partners and followed up within two days. "
+            "Pipeline grew 30 percent."
+        )
+        app.wait_for("✓ Result", timeout=90)  # the live check has seen the whole answer
         app.keys("C-s")  # submit
         screen = app.wait_for(lambda s: "Grade" in s or "grade" in s, timeout=90)
         assert "Traceback" not in screen
