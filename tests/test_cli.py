@@ -117,3 +117,33 @@ def test_questions_lists_all_ten() -> None:
     done = coach("questions")
     assert done.returncode == 0
     assert len(done.stdout.strip().splitlines()) == 10
+
+
+def test_every_verb_in_the_help_has_its_own_help() -> None:
+    listed = coach("--help")
+    assert listed.returncode == 0
+    verbs = listed.stdout.split("{", 1)[1].split("}", 1)[0].split(",")
+    assert {"score", "calibrate", "history", "transcribe", "questions"} <= set(verbs)
+    for verb in verbs:
+        done = coach(verb, "--help")
+        assert done.returncode == 0, f"{verb}: {done.stderr}"
+        assert f"usage: coach {verb}" in done.stdout
+
+
+def test_score_does_not_load_the_speech_history_or_calibration_code() -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['coach', 'score', '-q', '1'];\n"
+        "try: runpy.run_module('coach', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('coach.speech', 'coach.calibration',"
+        " 'coach.report', 'coach.cli.history_cmd', 'textual', 'torch'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=ANSWER.encode(),
+        capture_output=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip().splitlines()[-1] == "[]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,10 +28,25 @@ def app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    # Verbs are imported here, not at the top, so opening the app stays quick.
-    from coach.cli import calibrate_cmd, content_cmd, history_cmd, score_cmd, speech_cmd
+# Which module registers each verb, so `coach score` imports the score verb and nothing else.
+VERB_MODULES = {
+    "score": "score_cmd",
+    "content": "content_cmd",
+    "questions": "content_cmd",
+    "transcribe": "speech_cmd",
+    "calibrate": "calibrate_cmd",
+    **dict.fromkeys(
+        ["history", "export", "import", "report", "note", "grade", "candidates", "plans", "due"],
+        "history_cmd",
+    ),
+}
 
+
+def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (for a known `verb`) only the module that registers it."""
+    names = dict.fromkeys(VERB_MODULES.values())
+    if verb in VERB_MODULES:
+        names = {VERB_MODULES[verb]: None}
     parser = OneLineParser(
         prog="coach",
         description="Offline trainer for business-development interviews about networking. "
@@ -38,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     subparsers = parser.add_subparsers(dest="verb", parser_class=OneLineParser)
-    for verb in (score_cmd, content_cmd, speech_cmd, calibrate_cmd, history_cmd):
-        verb.register(subparsers)
+    for name in names:
+        importlib.import_module(f"coach.cli.{name}").register(subparsers)
     return parser
 
 
@@ -49,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app_args, rest = app_parser().parse_known_args(args_list)
         if not rest:
             return open_app(app_args)
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list else None)
     args = parser.parse_args(args_list)
     if args.verb is None:
         return open_app(args)

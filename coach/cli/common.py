@@ -11,6 +11,7 @@ from coach.content import ContentError, ContentPack, load_pack
 from coach.locations import bundled_content_dir
 from coach.scoring import ModelUnavailable, Scorer
 from coach.scoring.embedding import default_embedder
+from coach.store.models import DEFAULT_CANDIDATE
 
 
 class UsageError(Exception):
@@ -73,3 +74,29 @@ def build_scorer(pack: ContentPack, quiet: bool = False) -> Scorer:
             warn(f"{exc}; scoring with keyword checks only")
         return Scorer(pack, None)
     return Scorer(pack, embedder)
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        type=Path,
+        default=None,
+        help="practice database (default: $COACH_DB, else the platform data folder)",
+    )
+
+
+def add_candidate_option(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    who = f"default: {default}" if default else "default: everyone"
+    parser.add_argument(
+        "--candidate", metavar="NAME", default=default, help=f"whose practice ({who})"
+    )
+
+
+def add_save_options(parser: argparse.ArgumentParser) -> None:
+    """`score --save [--candidate NAME] [--db PATH]`."""
+    parser.add_argument(
+        "--save", action="store_true", help="save the scored attempt to the practice history"
+    )
+    add_candidate_option(parser, DEFAULT_CANDIDATE)
+    add_db_option(parser)

@@ -16,7 +16,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from coach.cli.common import UsageError, add_content_option, load_content
+from coach.cli.common import (
+    UsageError,
+    add_candidate_option,
+    add_content_option,
+    add_db_option,
+    load_content,
+)
 from coach.content import ContentError, ContentPack, Question
 from coach.locations import default_db_path
 from coach.report import build_report, render_html, render_markdown
@@ -35,32 +41,6 @@ Runner = Callable[[argparse.Namespace], int]
 
 
 # ---------------------------------------------------------------- shared options
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        type=Path,
-        default=None,
-        help="practice database (default: $COACH_DB, else the platform data folder)",
-    )
-
-
-def add_candidate_option(parser: argparse.ArgumentParser, default: str | None = None) -> None:
-    who = f"default: {default}" if default else "default: everyone"
-    parser.add_argument(
-        "--candidate", metavar="NAME", default=default, help=f"whose practice ({who})"
-    )
-
-
-def add_save_options(parser: argparse.ArgumentParser) -> None:
-    """`score --save [--candidate NAME] [--db PATH]`."""
-    parser.add_argument(
-        "--save", action="store_true", help="save the scored attempt to the practice history"
-    )
-    add_candidate_option(parser, DEFAULT_CANDIDATE)
-    add_db_option(parser)
 
 
 def db_path(args: argparse.Namespace) -> Path:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.cli import history_cmd, speech_cmd
 from coach.cli.common import (
     UsageError,
     add_content_option,
+    add_save_options,
     build_scorer,
     load_content,
     read_text_file,
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         "--out", metavar="OUT.jsonl", type=Path, help="batch output (default: stdout)"
     )
     add_content_option(parser)
-    history_cmd.add_save_options(parser)
+    add_save_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -56,12 +56,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("score needs -q/--question (an id or 1 to 10) or --batch IN.jsonl")
     pack = load_content(args)
     question = find(pack, args.question, "-q/--question")
-    saver = history_cmd.open_saver(args, pack, question)  # None without --save
+    saver = None
+    if args.save:  # the store and the speech stack are imported only when asked for
+        from coach.cli.history_cmd import open_saver
+
+        saver = open_saver(args, pack, question)
     spoken = None
     if args.audio:
         if args.file:
             raise UsageError("--audio and --file both give the answer; use one")
-        spoken = speech_cmd.transcribe_answer(args.audio, pack, question)
+        from coach.cli.speech_cmd import transcribe_answer
+
+        spoken = transcribe_answer(args.audio, pack, question)
     answer = spoken.transcript.text if spoken else read_answer(args)
     scorer = build_scorer(pack)
     try:
@@ -76,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_result(result, question))
         if spoken:
-            print("\n" + speech_cmd.render_delivery(spoken.delivery))
+            from coach.cli.speech_cmd import render_delivery
+
+            print("\n" + render_delivery(spoken.delivery))
     return 0
 
 

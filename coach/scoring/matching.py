@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,27 +22,36 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
 
 
 class KeySet:
-    """Stemmed phrases looked up by n-gram, so a sentence is scanned once per phrase length."""
+    """Stemmed phrases, looked up only where a sentence token can start one."""
 
     def __init__(self, phrases: Iterable[str] = (), keys: Iterable[tuple[str, ...]] = ()) -> None:
         self.keys = frozenset([*keys, *(k for p in phrases if (k := phrase_key(p)))])
         self.sizes = sorted({len(k) for k in self.keys})
+        self._sizes_from = _sizes_by_first_token(self.keys)
 
     def positions(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
-        """(start, size) of every phrase found in `tokens`."""
-        found = []
-        for size in self.sizes:
-            for i in range(len(tokens) - size + 1):
-                if tuple(tokens[i : i + size]) in self.keys:
-                    found.append((i, size))
-        return found
+        """(start, size) of every phrase found in `tokens`, by size, then start."""
+        return sorted(_find(tokens, self.keys, self._sizes_from), key=lambda f: (f[1], f[0]))
 
     def contains(self, tokens: Sequence[str]) -> bool:
-        return any(
-            tuple(tokens[i : i + size]) in self.keys
-            for size in self.sizes
-            for i in range(len(tokens) - size + 1)
-        )
+        return any(True for _ in _find(tokens, self.keys, self._sizes_from))
+
+
+def _sizes_by_first_token(keys: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    sizes: dict[str, set[int]] = {}
+    for key in keys:
+        sizes.setdefault(key[0], set()).add(len(key))
+    return {token: tuple(sorted(found)) for token, found in sizes.items()}
+
+
+def _find(
+    tokens: Sequence[str], keys: frozenset[tuple[str, ...]], sizes_from: dict[str, tuple[int, ...]]
+) -> Iterator[tuple[int, int]]:
+    """(start, size) of each key in `tokens`; most tokens start no key, so they cost one lookup."""
+    for i, token in enumerate(tokens):
+        for size in sizes_from.get(token, ()):
+            if size == 1 or tuple(tokens[i : i + size]) in keys:
+                yield i, size
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,10 @@ class PhraseIndex:
         fuzzy_ratio: float,
         deferral_cues: Sequence[str] = (),
     ):
-        self.keys: set[tuple[str, ...]] = {k for p in phrases if (k := phrase_key(p))}
-        self.max_len = max((len(k) for k in self.keys), default=1)
-        self.negations = [k for c in negation_cues if (k := phrase_key(c))]
-        self.deferrals = [k for c in deferral_cues if (k := phrase_key(c))]
+        self.keys = frozenset(k for p in phrases if (k := phrase_key(p)))
+        self._sizes_from = _sizes_by_first_token(self.keys)
+        self.negations = KeySet(negation_cues)
+        self.deferrals = KeySet(deferral_cues)
         self.fuzzy_ratio = fuzzy_ratio
         vocabulary: dict[str, tuple[str, ...]] = {}
         for key in self.keys:
@@ -94,31 +103,27 @@ class PhraseIndex:
         return out
 
     @staticmethod
-    def _preceded_by(tokens: list[str], start: int, cues: list[tuple[str, ...]]) -> bool:
+    def _preceded_by(tokens: list[str], start: int, cues: KeySet) -> bool:
+        """A cue in the few tokens before `start`, within its clause, not cancelled."""
         begin = start
         while (
             begin > 0 and start - begin < NEGATION_WINDOW and tokens[begin - 1] not in CLAUSE_BREAKS
         ):
             begin -= 1
         window = tokens[begin:start]
-        for cue in cues:
-            size = len(cue)
-            for i in range(len(window) - size + 1):
-                if tuple(window[i : i + size]) == cue:
-                    after = window[i + size] if i + size < len(window) else tokens[start]
-                    if after not in CANCELLERS:
-                        return True
+        for i, size in cues.positions(window):
+            after = window[i + size] if i + size < len(window) else tokens[start]
+            if after not in CANCELLERS:
+                return True
         return False
 
     def hits(self, tokens: list[str]) -> list[Hit]:
+        """Every rubric phrase in `tokens`, by length, then position."""
         found: list[Hit] = []
-        for n in range(1, self.max_len + 1):
-            for i in range(len(tokens) - n + 1):
-                key = tuple(tokens[i : i + n])
-                if key in self.keys:
-                    negated = self._preceded_by(tokens, i, self.negations)
-                    deferred = self._preceded_by(tokens, i, self.deferrals)
-                    found.append(Hit(key, i, negated, deferred))
+        for i, n in sorted(_find(tokens, self.keys, self._sizes_from), key=lambda f: (f[1], f[0])):
+            negated = self._preceded_by(tokens, i, self.negations)
+            deferred = bool(self.deferrals.keys) and self._preceded_by(tokens, i, self.deferrals)
+            found.append(Hit(tuple(tokens[i : i + n]), i, negated, deferred))
         return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ABBREVIATIONS = {"e.g", "i.e", "mr", "mrs", "ms", "dr", "vs", "etc", "inc", "corp", "approx", "st"}
 CONJUNCTION_BREAKS = re.compile(r",?\s+(?:and then|and so|so then|but then|and|so|but)\s+", re.I)
@@ -100,6 +101,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(cleaned)
 
 
+@lru_cache(maxsize=100_000)  # a small vocabulary recurs across every sentence and answer
 def stem(token: str) -> str:
     """A light suffix stripper: follow, follows, followed, following -> follow."""
     if len(token) <= 3 or not token.isalpha():
