@@ -2,6 +2,7 @@
 
 `unshare -n` gives the process a network namespace with no interfaces (not even loopback up), so
 any attempt to reach the network fails. Skipped with a reason where unshare is not permitted.
+`scripts/test` (and so CI) runs the whole suite that way and sets COACH_SUITE_OFFLINE=1.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +50,18 @@ def test_cli_scoring_round_trip_offline(env: dict[str, str], tmp_path: Path) -> 
     assert run.code == 0 and len(json.loads(run.out)) == 1
 
 
+SUITE_OFFLINE = os.environ.get("COACH_SUITE_OFFLINE") == "1"
+
+
+@pytest.mark.skipif(not SUITE_OFFLINE, reason="only when scripts/test runs the suite in unshare -n")
+def test_the_whole_suite_is_running_without_a_network() -> None:
+    with pytest.raises(OSError):
+        socket.create_connection(("1.1.1.1", 443), timeout=3)
+    with pytest.raises(OSError):
+        socket.getaddrinfo("pypi.org", 443)
+
+
+@pytest.mark.skipif(SUITE_OFFLINE, reason="the whole suite is running in unshare -n already")
 def test_a_subset_of_the_suite_passes_offline(tmp_path: Path) -> None:
     prefix = _unshare()
     tests = ["tests/test_content.py", "tests/reliability/test_safety.py"]
