@@ -18,6 +18,7 @@ import yaml
 
 from coach.content import ALL_IDS, did_you_mean
 from coach.content.yaml_lines import Loc, yaml_reader_problem
+from coach.textfile import TextFileError, read_user_text
 
 KNOWN_FIELDS = ("id", "question", "answer", "grade", "grades", "labels", "kind", "note", "notes")
 
@@ -206,18 +207,10 @@ class _Parser:
 
 def _read(path: Path) -> str:
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LabelsError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise LabelsError(f"{path}: is a directory, expected a labels file") from None
-    except OSError as exc:
-        raise LabelsError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise LabelsError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+        return read_user_text(path, "a labels file")
+    except TextFileError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise LabelsError(f"{where}: {exc}") from None
 
 
 def _looks_like_jsonl(path: Path, text: str) -> bool:

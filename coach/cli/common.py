@@ -12,6 +12,7 @@ from coach.locations import bundled_content_dir
 from coach.scoring import ModelUnavailable, Scorer
 from coach.scoring.embedding import default_embedder
 from coach.store.models import DEFAULT_CANDIDATE
+from coach.textfile import TextFileError, read_user_text
 
 
 class UsageError(Exception):
@@ -48,21 +49,10 @@ def load_content(args: argparse.Namespace) -> ContentPack:
 def read_text_file(path: Path, flag: str) -> str:
     """Read a user's text file, or raise a one-line UsageError naming the flag."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{flag} {path}: file not found") from None
-    except IsADirectoryError:
-        raise UsageError(f"{flag} {path}: is a directory, expected a text file") from None
-    except OSError as exc:
-        raise UsageError(f"{flag} {path}: cannot read ({exc.strerror})") from None
-    if b"\x00" in raw[:4096]:
-        raise UsageError(f"{flag} {path}: looks like a binary file, expected UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            f"{flag} {path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
-        ) from None
+        return read_user_text(path)
+    except TextFileError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise UsageError(f"{flag} {where}: {exc}") from None
 
 
 def build_scorer(pack: ContentPack, quiet: bool = False) -> Scorer:

@@ -149,6 +149,11 @@ def line_chart(
                 points[i].label,
             )
         )
+    return _svg(width, height, title, parts)
+
+
+def _svg(width: float, height: float, title: str, parts: list[Markup]) -> Markup:
+    """The chart's outer element: scales to its column, titled for screen readers."""
     return tag(
         "svg",
         {
@@ -260,16 +265,4 @@ def bar_chart(
                 bar.value_text,
             )
         )
-    return tag(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {width} {height}",
-            "width": "100%",
-            "role": "img",
-            "aria-label": title,
-            "class": "chart",
-        },
-        tag("title", None, title),
-        join(parts),
-    )
+    return _svg(width, height, title, parts)
