@@ -35,10 +35,8 @@ VERB_MODULES = {
     "questions": "content_cmd",
     "transcribe": "speech_cmd",
     "calibrate": "calibrate_cmd",
-    **dict.fromkeys(
-        ["history", "export", "import", "report", "note", "grade", "candidates", "plans", "due"],
-        "history_cmd",
-    ),
+    **dict.fromkeys(["history", "export", "import", "report"], "history_cmd"),
+    **dict.fromkeys(["note", "grade", "candidates", "plans", "due"], "coaching_cmd"),
 }
 
 

@@ -142,20 +142,26 @@ def render_delivery(delivery: Delivery) -> str:
     mark = {True: "!", False: "+"}
     lines = ["Delivery"]
     pace_mark = "!" if delivery.pace_flagged else ("~" if delivery.pace != "good" else "+")
-    lines.append(f"  {pace_mark} pace     {delivery.wpm:.0f} words/min, {delivery.pace} (aim {aim})")
+    lines.append(
+        f"  {pace_mark} pace     {delivery.wpm:.0f} words/min, {delivery.pace} (aim {aim})"
+    )
     counts = ", ".join(f"{word} x{n}" for word, n in delivery.filler_counts()) or "none"
-    lines.append(f"  {mark[delivery.fillers_flagged]} fillers  {delivery.filler_per_min:.1f}/min "
-                 f"({counts})")
+    lines.append(
+        f"  {mark[delivery.fillers_flagged]} fillers  {delivery.filler_per_min:.1f}/min ({counts})"
+    )
     if delivery.pauses:
-        where = ", ".join(f"{p.length_s:.1f} s at {clock(p.t)} after \"{p.after}\""
-                          for p in delivery.pauses)
+        where = ", ".join(
+            f'{p.length_s:.1f} s at {clock(p.t)} after "{p.after}"' for p in delivery.pauses
+        )
         lines.append(f"  ! pauses   {len(delivery.pauses)} over {LONG_PAUSE_S:.0f} s: {where}")
     else:
         lines.append(f"  + pauses   none over {LONG_PAUSE_S:.0f} s")
     if delivery.target_seconds:
         flagged = delivery.time_verdict != "ok"
-        lines.append(f"  {mark[flagged]} time     {clock(delivery.speaking_s)} spoken against a "
-                     f"{clock(delivery.target_seconds)} target ({delivery.time_verdict})")
+        lines.append(
+            f"  {mark[flagged]} time     {clock(delivery.speaking_s)} spoken against a "
+            f"{clock(delivery.target_seconds)} target ({delivery.time_verdict})"
+        )
     else:
         lines.append(f"    time     {clock(delivery.speaking_s)} spoken")
     lines += [f"  tip: {n.text}" for n in delivery.notes if n.advice and n.metric != "pauses"]
