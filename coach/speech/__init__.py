@@ -3,7 +3,9 @@
 - `transcribe(path_or_samples, progress=..., cancel=...)` -> `Transcript` (words with times)
 - `analyze(transcript, fillers=pack.rubric.language.fillers, target_seconds=q.target_seconds)`
   -> `Delivery` (words per minute, fillers, long pauses, time against the target)
-- `analyze_text(typed_text, elapsed_s, ...)` -> `Delivery` for self-timed mode (no audio)
+- `analyze_text(typed_text, elapsed_s, ...)` -> `Delivery` for self-timed mode (no audio, so
+  pauses are not measured: `from_audio` is False)
+- `Delivery.from_dict(saved)` reads back `Delivery.to_dict()` (older records too)
 - `Recorder` records the microphone (`start`, `level`, `elapsed_s`, `stop`, `cancel`)
 - `load_model()` warms the Whisper model up (about 1 s) before the first transcription
 

@@ -10,15 +10,20 @@ Pure functions over a `Transcript` (no audio, no model), so the TUI can recomput
   they count only where they work as fillers ("I'd like to" and "what kind of partner" do not).
   Above 5 per minute is flagged.
 - A long pause is a silence over 2 s between two words; it is reported with where it falls.
+  A typed answer timed on a clock (`analyze_text`) has no audio: its pauses are not measured
+  (`from_audio` is False) and no note claims anything about them.
+
+`Delivery.from_dict` reads back `to_dict()` (as the practice store keeps it), missing keys of
+older records taking neutral defaults.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 from coach.speech.transcriber import Transcript, Word
 
@@ -31,6 +36,7 @@ TARGET_LONG, TARGET_SHORT = 1.25, 0.5  # spoken time over / under these shares o
 
 Pace = Literal["too slow", "a bit slow", "good", "a bit fast", "too fast"]
 TimeVerdict = Literal["short", "ok", "long"]
+Metric = Literal["pace", "fillers", "pauses", "time"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,10 @@ class Filler:
 
     def to_dict(self) -> dict[str, Any]:
         return {"word": self.word, "t": round(self.t, 2)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Filler:
+        return cls(str(data.get("word", "")), float(data.get("t") or 0.0))
 
 
 @dataclass(frozen=True)
@@ -51,17 +61,32 @@ class Pause:
     def to_dict(self) -> dict[str, Any]:
         return {"t": round(self.t, 2), "length_s": round(self.length_s, 2), "after": self.after}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pause:
+        return cls(
+            float(data.get("t") or 0.0),
+            float(data.get("length_s") or 0.0),
+            str(data.get("after") or ""),
+        )
+
 
 @dataclass(frozen=True)
 class Note:
     """One line of feedback on a metric; `advice` is True when it asks for a change."""
 
-    metric: Literal["pace", "fillers", "pauses", "time"]
+    metric: Metric
     text: str
     advice: bool
 
     def to_dict(self) -> dict[str, Any]:
         return {"metric": self.metric, "text": self.text, "advice": self.advice}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Note | None:
+        metric = data.get("metric")
+        if metric not in get_args(Metric):
+            return None
+        return cls(cast(Metric, metric), str(data.get("text", "")), bool(data.get("advice")))
 
 
 @dataclass(frozen=True)
@@ -77,6 +102,7 @@ class Delivery:
     target_seconds: int | None
     time_verdict: TimeVerdict | None
     notes: tuple[Note, ...]  # one line per metric, for people
+    from_audio: bool = True  # False: a typed answer spread over a clock (pauses not measured)
 
     @property
     def pace_flagged(self) -> bool:
@@ -104,7 +130,37 @@ class Delivery:
             "target_seconds": self.target_seconds,
             "time_verdict": self.time_verdict,
             "notes": [n.to_dict() for n in self.notes],
+            "from_audio": self.from_audio,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Delivery:
+        """The delivery a `to_dict()` came from. Keys missing from older records take neutral
+        defaults (0, no fillers or pauses, no target, measured from audio); a value of the wrong
+        type raises ValueError or TypeError."""
+        duration = float(data.get("duration_s") or 0.0)
+        wpm = float(data.get("wpm") or 0.0)
+        target = data.get("target_seconds")
+        verdict = data.get("time_verdict")
+        notes = (Note.from_dict(n) for n in _mappings(data.get("notes")))
+        return cls(
+            duration_s=duration,
+            speaking_s=float(data.get("speaking_s", duration) or 0.0),
+            word_count=int(data.get("word_count") or 0),
+            wpm=wpm,
+            pace=data["pace"] if data.get("pace") in get_args(Pace) else pace_of(wpm),
+            fillers=tuple(Filler.from_dict(f) for f in _mappings(data.get("fillers"))),
+            filler_per_min=float(data.get("filler_per_min") or 0.0),
+            pauses=tuple(Pause.from_dict(p) for p in _mappings(data.get("pauses"))),
+            target_seconds=int(target) if target is not None else None,
+            time_verdict=verdict if verdict in get_args(TimeVerdict) else None,
+            notes=tuple(n for n in notes if n is not None),
+            from_audio=bool(data.get("from_audio", True)),
+        )
+
+
+def _mappings(items: Any) -> list[Mapping[str, Any]]:
+    return [item for item in items or () if isinstance(item, Mapping)]
 
 
 def analyze(
@@ -113,9 +169,19 @@ def analyze(
     target_seconds: int | None = None,
 ) -> Delivery:
     """Delivery metrics of a transcript; `fillers` as in the rubric's `language.fillers`."""
+    return _analyze(transcript, fillers, target_seconds, from_audio=True)
+
+
+def _analyze(
+    transcript: Transcript,
+    fillers: Sequence[str] | None,
+    target_seconds: int | None,
+    *,
+    from_audio: bool,
+) -> Delivery:
     words = transcript.words
     speaking = max(0.0, transcript.speech_end - transcript.speech_start)
-    pauses = find_pauses(words)
+    pauses = find_pauses(words) if from_audio else []
     active = max(speaking - sum(p.length_s for p in pauses), 1.0)
     count = sum(spoken_word_count(w.text) for w in words)
     wpm = 60.0 * count / active if words else 0.0
@@ -123,7 +189,9 @@ def analyze(
     per_min = 60.0 * len(found) / max(speaking, 1.0) if words else 0.0
     verdict = time_verdict(speaking, target_seconds)
     pace = pace_of(wpm)
-    notes = _notes(wpm, pace, found, per_min, pauses, speaking, target_seconds, verdict)
+    notes = _notes(
+        wpm, pace, found, per_min, pauses if from_audio else None, speaking, target_seconds, verdict
+    )
     return Delivery(
         duration_s=transcript.duration_s,
         speaking_s=speaking,
@@ -136,6 +204,7 @@ def analyze(
         target_seconds=target_seconds,
         time_verdict=verdict,
         notes=tuple(notes),
+        from_audio=from_audio,
     )
 
 
@@ -148,13 +217,14 @@ def analyze_text(
     """Delivery of a typed transcript said aloud in `elapsed_s` (the TUI's self-timed mode).
 
     Without audio the words are spread evenly over the time: pace, filler rate and time against
-    the target are right, filler times are estimates, and pauses cannot be found.
+    the target are right, filler times are estimates, and pauses cannot be found (`from_audio`
+    is False, and the notes say pauses were not measured).
     """
     tokens = text.split()
     step = elapsed_s / len(tokens) if tokens else 0.0
     words = tuple(Word(tok, i * step, (i + 1) * step, 1.0) for i, tok in enumerate(tokens))
     transcript = Transcript("typed", " ".join(tokens), words, elapsed_s, 0.0)
-    return analyze(transcript, fillers, target_seconds)
+    return _analyze(transcript, fillers, target_seconds, from_audio=False)
 
 
 def pace_of(wpm: float) -> Pace:
@@ -334,7 +404,7 @@ def _notes(
     pace: Pace,
     fillers: list[Filler],
     per_min: float,
-    pauses: list[Pause],
+    pauses: list[Pause] | None,  # None: not measured (no audio)
     speaking: float,
     target: int | None,
     verdict: TimeVerdict | None,
@@ -359,7 +429,9 @@ def _notes(
         notes.append(Note("fillers", text, per_min > FILLERS_PER_MIN_MAX))
     else:
         notes.append(Note("fillers", "Fillers: none heard.", False))
-    if pauses:
+    if pauses is None:
+        notes.append(Note("pauses", "Pauses not measured (no audio).", False))
+    elif pauses:
         where = "; ".join(f"{p.length_s:.1f} s at {clock(p.t)} after \"{p.after}\"" for p in pauses)
         text = f"Long pauses (over {LONG_PAUSE_S:.0f} s): {where}; bridge with a short summary."
         notes.append(Note("pauses", text, True))

@@ -4,6 +4,8 @@ One JSON file per question in the drafts directory, replaced atomically (write a
 in the same directory, fsync, rename), so a crash mid-write leaves the previous draft intact.
 A spoken answer's recording is kept beside it as `<question>.wav` until the answer is submitted
 or thrown away; a recording with no JSON file (the app was killed in between) is a draft too.
+Drafts hold the user's own words: the directory is the owner's only (0700, its files 0600), and
+a looser one left by an older version is tightened when the store opens it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
@@ -18,6 +21,22 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Take away every permission bit outside `mode` (group and others)."""
+    current = stat.S_IMODE(path.stat().st_mode)
+    if current & ~mode:
+        path.chmod(current & mode)
+
+
+def private_dir(directory: Path) -> Path:
+    """`directory`, created or tightened so that only its owner can list or read it."""
+    directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    _tighten(directory, DIR_MODE)
+    return directory
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,15 @@ class DraftStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._pending: dict[str, Draft] = {}
+        if directory.is_dir():
+            with contextlib.suppress(OSError):  # never refuse to start over a draft folder
+                self._tighten_existing()
+
+    def _tighten_existing(self) -> None:
+        _tighten(self.directory, DIR_MODE)
+        for path in self.directory.iterdir():
+            if path.suffix in (".json", ".wav") and path.is_file() and not path.is_symlink():
+                _tighten(path, FILE_MODE)
 
     def _path(self, question_id: str) -> Path:
         return self.directory / f"{question_id}.json"
@@ -84,8 +112,9 @@ class DraftStore:
             self.recording_path(question_id).unlink(missing_ok=True)
 
     def _write(self, draft: Draft) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory)
         record = {"format": FORMAT, **asdict(draft), "saved_at": time.time()}
+        # mkstemp makes the file 0600, and the rename keeps that mode.
         fd, tmp = tempfile.mkstemp(
             prefix=f".{draft.question_id}.", suffix=".tmp", dir=self.directory
         )

@@ -31,6 +31,7 @@ from coach.speech import (
     microphone_available,
 )
 from coach.speech.recorder import MAX_SECONDS, LevelCallback, StreamFactory
+from coach.tui.drafts import private_dir
 
 TakeMode = Literal["spoken", "file", "self-timed"]
 StoreMode = Literal["typed", "spoken", "file"]
@@ -159,8 +160,11 @@ def take_of(transcript: Transcript, mode: TakeMode, **extra: Any) -> Take:
 
 
 def keep_recording(recording: Recording, path: Path) -> Path:
-    """Write the recording to `path` as a WAV file, atomically (a temporary file renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the recording to `path` as a WAV file, atomically (a temporary file renamed).
+
+    The folder is made the owner's only, like the drafts beside it; mkstemp makes the file 0600.
+    """
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav.tmp", dir=path.parent)
     os.close(fd)
     try:

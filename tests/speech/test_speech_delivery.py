@@ -6,7 +6,7 @@ import pytest
 
 from coach.content import load_pack
 from coach.locations import bundled_content_dir
-from coach.speech import DEFAULT_FILLERS, Transcript, Word, analyze, analyze_text
+from coach.speech import DEFAULT_FILLERS, Delivery, Transcript, Word, analyze, analyze_text
 from coach.speech.delivery import find_fillers, pace_of, spoken_word_count, time_verdict
 
 
@@ -138,3 +138,45 @@ def test_self_timed_answer_without_audio() -> None:
     assert delivery.filler_per_min == pytest.approx(20, rel=0.02)
     assert delivery.pauses == () and delivery.time_verdict == "ok"
     assert analyze_text("", 10.0).wpm == 0
+
+
+def test_a_self_timed_answer_claims_nothing_about_pauses() -> None:
+    """Without audio the pauses are unknown: the notes say so instead of "No pauses"."""
+    delivery = analyze_text("we grew pipeline with partners " * 20, elapsed_s=60.0)
+    assert not any("No pauses" in n.text for n in delivery.notes)
+    assert [n.text for n in delivery.notes if n.metric == "pauses"] == [
+        "Pauses not measured (no audio)."
+    ]
+    assert not delivery.from_audio
+    spoken = analyze(transcript("we grew pipeline with partners " * 20))
+    assert spoken.from_audio
+    assert [n.text for n in spoken.notes if n.metric == "pauses"] == ["No pauses over 2 s."]
+
+
+@pytest.mark.parametrize("audio", [True, False], ids=["spoken", "self-timed"])
+def test_delivery_round_trips_through_its_dict(audio: bool) -> None:
+    text = "um, we grew ||2.5 revenue by forty percent, uh, with partners"
+    if audio:
+        delivery = analyze(transcript(text), target_seconds=60)
+    else:
+        delivery = analyze_text(text.replace("||2.5 ", ""), 9.0, target_seconds=60)
+    data = delivery.to_dict()
+    back = Delivery.from_dict(data)
+    assert back.to_dict() == data
+    assert back.from_audio is audio and back.notes == delivery.notes
+    assert [f.word for f in back.fillers] == ["um", "uh"]
+    assert len(back.pauses) == (1 if audio else 0)
+
+
+def test_delivery_from_an_older_record_fills_what_is_missing() -> None:
+    old = {"duration_s": 95.0, "wpm": 190.0, "fillers": [{"word": "um"}], "pauses": [{"t": 3}]}
+    delivery = Delivery.from_dict(old)
+    assert delivery.pace == "too fast" and delivery.pace_flagged
+    assert delivery.speaking_s == 95.0 and delivery.from_audio
+    assert delivery.fillers[0].word == "um" and delivery.fillers[0].t == 0.0
+    assert delivery.pauses[0].t == 3.0 and delivery.pauses[0].after == ""
+    assert delivery.target_seconds is None and delivery.time_verdict is None
+    assert delivery.notes == ()
+    assert Delivery.from_dict({}).wpm == 0.0
+    with pytest.raises((TypeError, ValueError)):
+        Delivery.from_dict({"wpm": "fast"})

@@ -19,22 +19,27 @@ import numpy as np
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from tui_canned import ANSWER
 from tui_helpers import open_question, settle, text_of
 from tui_speech import (
     SHORT,
     SPOKEN,
+    HeldTranscription,
     StandInMicrophone,
     canned_transcript,
     espeak_path,
     wer,
 )
+from tui_store import result_dict
 
 from coach.speech import NO_MICROPHONE, ModelUnavailable, decode, load_model, microphone_available
-from coach.store import open_store
+from coach.store import Store, open_store
 from coach.tui.drafts import DraftStore
 from coach.tui.history import SessionHistory
 from coach.tui.screens.answer import AnswerScreen
 from coach.tui.screens.audio_file import AudioFileScreen
+from coach.tui.screens.history import HistoryScreen
+from coach.tui.screens.past_result import PastResultScreen
 from coach.tui.screens.results import ResultsScreen
 from coach.tui.screens.resume import ResumeDraftScreen
 from coach.tui.stopwatch import FakeClock
@@ -214,40 +219,39 @@ async def test_speak_without_a_microphone_says_so_in_one_line(make_app) -> None:
         assert screen.phase == "self-timed"
 
 
-@pytest.mark.skip(
-    reason="races the stand-in stream's end against the stop key: failed on an idle machine; "
-    "recording, keeping and transcribing are covered by the quit-mid-recording test"
-)
 async def test_recording_shows_the_level_and_time_then_transcribes(
-    make_app, say: Say, whisper: object, drafts_path: Path
+    make_app, say: Say, whisper: object, drafts_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     samples = decode(say(SPOKEN, "spoken-150.wav", rate=150))
     microphone = StandInMicrophone(samples, hold_at=6.0)
+    transcription = HeldTranscription(monkeypatch)
     history = SessionHistory()
     app = make_app(history=history)
     app.services.voice = microphone.voice()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_question(pilot, DEAL)
         await pilot.press("ctrl+r")
-        await settle(pilot, "microphone")
-        assert screen.phase == "recording"
-        await asyncio.to_thread(microphone.stream.held.wait, 10)
-        await pilot.pause(0.3)  # the meter looks every 0.1 s; the timer ticks every 0.5 s
+        await wait_for(pilot, lambda: screen.phase == "recording")
+        assert microphone.stream.started.is_set()
+        assert await asyncio.to_thread(microphone.stream.held.wait, 10), "6 s were heard"
         panel = speech_of(pilot)
+        # The meter looks every 0.1 s: wait for the look that saw the 6 s heard so far.
+        await wait_for(pilot, lambda: "● Recording 0:06 of 2:30" in panel.status_text)
         assert panel.has_class("-meter")
         assert panel.meter.peak > 0.5, "the meter showed the voice"
-        assert "● Recording 0:06 of 2:30" in panel.status_text
         screen.timer.refresh_time()
         assert "Time 0:06 / 2:30" in text_of(pilot, "#timer")
         assert "ctrl+r stops" in panel.hint_text
         assert "Stop recording" in [b.binding.description for b in screen.active_bindings.values()]
 
         microphone.stream.resume()
-        await asyncio.to_thread(microphone.stream.done.wait, 10)
+        assert await asyncio.to_thread(microphone.stream.done.wait, 10), "the clip was heard"
         await pilot.press("ctrl+r")  # stop: kept beside the draft, then transcribed
+        assert microphone.stream.stopped.is_set() and microphone.stream.closed
+        assert await asyncio.to_thread(transcription.entered.wait, 10)
         assert screen.phase == "transcribing"
+        transcription.release()
         await transcribed(pilot)
-        assert microphone.stream.closed
 
         kept = drafts_path / f"{screen.question.id}.wav"
         assert kept.is_file()
@@ -306,23 +310,24 @@ async def test_quitting_mid_recording_keeps_the_audio_and_offers_it_back(
         assert again.screen.take is not None and again.screen.take.mode == "spoken"
 
 
-@pytest.mark.skip(
-    reason="races the stand-in stream's end against the stop key: failed on an idle machine; "
-    "recording, keeping and transcribing are covered by the quit-mid-recording test"
-)
 async def test_escape_cancels_a_transcription_and_keeps_the_recording(
-    make_app, say: Say, whisper: object, drafts_path: Path
+    make_app, say: Say, whisper: object, drafts_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     samples = decode(say(SPOKEN, "spoken-150.wav", rate=150))
     microphone = StandInMicrophone(samples)
+    transcription = HeldTranscription(monkeypatch)
     app = make_app()
     app.services.voice = microphone.voice()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_question(pilot, DEAL)
         await pilot.press("ctrl+r")
-        await settle(pilot, "microphone")
-        await asyncio.to_thread(microphone.stream.done.wait, 10)
-        await pilot.press("ctrl+r", "escape")
+        await wait_for(pilot, lambda: screen.phase == "recording")
+        assert await asyncio.to_thread(microphone.stream.done.wait, 10), "the clip was heard"
+        await pilot.press("ctrl+r")
+        assert await asyncio.to_thread(transcription.entered.wait, 10)
+        assert screen.phase == "transcribing"
+        await pilot.press("escape")  # while the transcription has not finished
+        transcription.release()
         await transcribed(pilot)
         panel = speech_of(pilot)
         assert panel.status_text == "Transcription cancelled."
@@ -414,6 +419,91 @@ async def test_self_timed_answer_runs_on_the_clock(make_app, clock: FakeClock, t
         assert saved[0].delivery is not None and saved[0].delivery["pauses"] == []
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ history
+
+
+async def open_latest_attempt(pilot: Pilot[None]) -> PastResultScreen:
+    """From home: the history (h), then the newest attempt's saved result (enter)."""
+    await pilot.press("h")
+    await settle(pilot, "history", "history-candidates")
+    assert isinstance(pilot.app.screen, HistoryScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    past = pilot.app.screen
+    assert isinstance(past, PastResultScreen), past
+    return past
+
+
+async def test_a_saved_spoken_attempt_shows_its_delivery_again_in_the_history(
+    make_app, canned_engine, store: Store
+) -> None:
+    transcript = canned_transcript()  # fillers and one 2.8 s pause
+    app = make_app(engine=canned_engine, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_question(pilot, 2)
+        screen.land_take(Take("spoken", transcript.duration_s, transcript))
+        await pilot.press("ctrl+s")
+        await settle(pilot, "submit")
+        assert isinstance(app.screen, ResultsScreen)
+        live = str(app.screen.query_one("#delivery", DeliveryPanel).render())
+        await pilot.press("escape")
+        await pilot.pause()
+
+        past = await open_latest_attempt(pilot)
+        again = str(past.query_one("#delivery", DeliveryPanel).render())
+        assert again == live, "the panel the results screen showed"
+        assert "Delivery (your recording)" in again
+        assert " wpm " in again and "aim 120-160" in again
+        assert "um 0:01, uh 0:19" in again  # each filler with where it fell
+        assert "Pauses  1 over 2 s" in again and 'after "quarters."' in again
+        assert "against a 2:00 target" in again
+
+
+async def test_a_saved_self_timed_attempt_shows_pauses_as_not_measured(
+    make_app, clock: FakeClock, store: Store
+) -> None:
+    app = make_app(store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_question(pilot, 2)
+        await pilot.press("ctrl+g")
+        clock.advance(60)
+        await pilot.press("ctrl+g")
+        screen.query_one("#answer", TextArea).insert(("um we closed the deal " * 30).strip())
+        await pilot.press("ctrl+s")
+        await settle(pilot, "submit")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        past = await open_latest_attempt(pilot)
+        shown = str(past.query_one("#delivery", DeliveryPanel).render())
+        assert "Delivery (timed only)" in shown
+        assert "Pauses  not measured" in shown
+        assert "! Fillers 30" in shown and "um x30" in shown  # counted, not placed in time
+    [saved] = store.list_attempts()
+    assert saved.delivery is not None
+    pause_notes = [n["text"] for n in saved.delivery["notes"] if n["metric"] == "pauses"]
+    assert pause_notes == ["Pauses not measured (no audio)."], "no claim about pauses"
+
+
+async def test_an_older_spoken_record_still_shows_its_delivery(make_app, store: Store) -> None:
+    """Saved before `from_audio` and the notes were kept: what is there is shown."""
+    store.save_attempt(
+        result=result_dict("convert-opportunities", 3, 60),
+        answer=ANSWER,
+        mode="spoken",
+        seconds_taken=95.0,
+        target_seconds=120,
+        delivery={"duration_s": 95.0, "wpm": 190.0, "filler_per_min": 0.0, "pauses": []},
+    )
+    app = make_app(store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        past = await open_latest_attempt(pilot)
+        shown = str(past.query_one("#delivery", DeliveryPanel).render())
+        assert "! Pace    190 wpm" in shown and "too fast" in shown
+        assert "1:35 speaking" in shown
 
 
 # ------------------------------------------------------------------ drafts and takes

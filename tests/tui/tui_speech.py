@@ -2,7 +2,14 @@
 
 The stand-in input stream "hears" a real espeak-ng clip: it calls the recorder's callback block
 by block from its own thread, the way PortAudio does, and can hold back the rest of the clip
-until the test lets it go (so a test can look at the level meter mid-answer).
+until the test lets it go (so a test can look at the level meter mid-answer). Its events give
+the test a known order: `started` (the recorder opened it), `held` (every block up to `hold_at`
+was delivered), `done` (every block was delivered, or it was stopped), `stopped` (the recorder
+closed it).
+
+`HeldTranscription` holds the app's transcription worker at its start until the test releases
+it: Whisper can finish a short clip in less time than Pilot waits after a key press, so a test
+that looks at "transcribing", or presses escape to cancel, would otherwise race the model.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
+import coach.tui.screens.answer as answer_screen
 from coach.speech import Transcript, Word
 from coach.speech.audio import SAMPLE_RATE
 from coach.tui.voice import Voice
@@ -61,6 +70,7 @@ class PlayedStream:
     ) -> None:
         self.samples, self.callback, self.block = samples, callback, block
         self.hold_at = None if hold_at is None else int(hold_at * SAMPLE_RATE)
+        self.started = threading.Event()  # set when the recorder started the stream
         self.held = threading.Event()  # set when the stream reached `hold_at`
         self.go_on = threading.Event()
         self.done = threading.Event()  # set when every sample was played (or it was stopped)
@@ -69,6 +79,7 @@ class PlayedStream:
         self.closed = False
 
     def start(self) -> None:
+        self.started.set()
         self.thread = threading.Thread(target=self._play, daemon=True)
         self.thread.start()
 
@@ -119,6 +130,27 @@ class StandInMicrophone:
 
     def voice(self) -> Voice:
         return Voice(microphone=lambda: True, stream_factory=self.factory)
+
+
+class HeldTranscription:
+    """The answer screen's `transcribe`, held until `release()`: `entered` is set once the worker
+    has the audio and waits. A cancel set while it waits is seen as soon as it runs."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, timeout: float = 60) -> None:
+        self.entered = threading.Event()
+        self.go = threading.Event()
+        real = answer_screen.transcribe
+
+        def held(audio: Any, **options: Any) -> Transcript:
+            self.entered.set()
+            if not self.go.wait(timeout):
+                raise AssertionError("the test never released the transcription")
+            return real(audio, **options)
+
+        monkeypatch.setattr(answer_screen, "transcribe", held)
+
+    def release(self) -> None:
+        self.go.set()
 
 
 # ------------------------------------------------------------------ a canned take (snapshots)

@@ -1,5 +1,6 @@
 """A saved attempt's result, read-only: the results screen as it was, opened from the history,
-with when it was given and the coach's grade and note on top."""
+with when it was given and the coach's grade and note on top, and for a spoken attempt the
+delivery panel read back from the figures the store kept."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from coach.content import Question
+from coach.speech import Delivery
 from coach.store import Attempt as SavedAttempt
 from coach.tui.screens.results import ResultsScreen
 from coach.tui.services import Services
@@ -35,6 +37,23 @@ def attempt_line(attempt: SavedAttempt) -> Content:
     return Content("\n").join(parts)
 
 
+def saved_delivery(attempt: SavedAttempt) -> Delivery | None:
+    """The delivery of a saved spoken attempt; None for a typed one, or for figures too damaged
+    to read (the rest of the result still shows)."""
+    if not attempt.delivery:
+        return None
+    try:
+        return Delivery.from_dict(attempt.delivery)
+    except (TypeError, ValueError):
+        return None
+
+
+def delivery_source(attempt: SavedAttempt, delivery: Delivery) -> str:
+    if not delivery.from_audio:
+        return "timed only"
+    return "the audio file" if attempt.mode == "file" else "your recording"
+
+
 class PastResultScreen(ResultsScreen):
     """Retry and next are off; escape goes back to the history."""
 
@@ -43,12 +62,15 @@ class PastResultScreen(ResultsScreen):
 
     def __init__(self, services: Services, question: Question, attempt: SavedAttempt) -> None:
         limit = attempt.target_seconds or question.target_seconds
+        delivery = saved_delivery(attempt)
         super().__init__(
             services,
             question.model_copy(update={"target_seconds": limit}),
             attempt.answer,
             attempt.seconds_taken or 0.0,
             result_from_dict(attempt.result),
+            delivery=delivery,
+            delivery_source=delivery_source(attempt, delivery) if delivery else "",
         )
         self.attempt = attempt
 

@@ -112,6 +112,7 @@ def time_line(delivery: Delivery) -> Content:
 
 
 def delivery_lines(delivery: Delivery, source: str, timed_only: bool = False) -> list[Content]:
+    timed_only = timed_only or not delivery.from_audio
     return [
         Content.assemble(("Delivery", "bold $text-primary"), (f" ({source})", "$text-muted")),
         pace_line(delivery),
