@@ -399,3 +399,24 @@ def test_int8_option_stays_close(model_cache: Path, onnx: OnnxMiniLM) -> None:
     cosines = np.sum(quick.encode(texts) * onnx.encode(texts), axis=1)
     assert cosines.min() >= 0.95 and float(np.median(cosines)) >= 0.98
     assert quick.cache_key != onnx.cache_key  # never mixed with exact embeddings in the cache
+
+
+def test_a_growing_answer_encodes_only_its_new_sentences(
+    onnx: OnnxMiniLM, pack: ContentPack, store: EmbeddingStore
+) -> None:
+    """The live check scores the answer again as it grows: sentences seen before stay in memory."""
+    counting = Counting(onnx)
+    scorer = Scorer(pack, CachingEmbedder(counting, store))
+    _prepare_as_content(scorer, 1)
+    first, second = ANSWERS[0], ANSWERS[0] + " We closed four deals worth $620K."
+    fresh = Scorer(pack, CachingEmbedder(onnx, store))
+    _prepare_as_content(fresh, 1)
+    scorer.score(1, first)
+    counting.texts.clear()
+    grown = scorer.score(1, second)
+    assert counting.texts == ["We closed four deals worth $620K."]
+    assert grown.to_dict() == fresh.score(1, second).to_dict()
+    counting.texts.clear()
+    scorer.score(1, second)  # submitted as it stands: no model call at all
+    assert counting.texts == []
+    assert not _files_containing(store.path.parent, ["Zyqorblat", "Quennimara"])

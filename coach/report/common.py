@@ -89,8 +89,10 @@ def delivery_rows(delivery: Mapping[str, Any] | None) -> list[tuple[str, str]]:
             (float(p.get("length_s", 0)) for p in pauses if isinstance(p, Mapping)), default=0.0
         )
         text = f"{len(pauses)} long pause{'s' if len(pauses) != 1 else ''}"
+        if delivery.get("from_audio") is False:  # a self-timed answer: no audio to find pauses in
+            text = "not measured (no audio)"
         rows.append(("Pauses", text + (f", longest {longest:.1f} s" if pauses else "")))
-        known.add("pauses")
+        known |= {"pauses", "from_audio"}
     if "duration_s" in delivery:
         spoken = clock(float(delivery.get("speaking_s") or delivery["duration_s"]))
         target = delivery.get("target_seconds")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,9 @@ from coach.scoring.embedding import Embedder
 DIM = 384
 FILE_NAME = "embeddings.sqlite3"
 _CHUNK = 500  # keys per SELECT, below sqlite's variable limit
+# The live check re-scores a growing answer every few keystrokes; keeping its recent sentences in
+# memory means each check encodes only the sentence being typed, and the final score none.
+RECENT_SENTENCES = 512
 
 
 def text_key(text: str) -> bytes:
@@ -124,8 +128,9 @@ class EmbeddingStore:
 class CachingEmbedder:
     """Wraps an embedder; inside `content()`, embeddings come from (and go to) the disk cache.
 
-    Outside `content()` every call goes to the wrapped model and nothing is stored, so answers never
-    reach the disk. The marking is per thread.
+    Outside `content()` nothing is stored on disk, so answers never reach it: their latest
+    sentences are kept in memory only (RECENT_SENTENCES), for answers scored again as they grow.
+    The marking is per thread.
     """
 
     def __init__(self, inner: Embedder, store: EmbeddingStore | None) -> None:
@@ -134,6 +139,8 @@ class CachingEmbedder:
         self.store = store
         self._local = threading.local()
         self._memo: dict[bytes, np.ndarray] = {}
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
         self._model_key: str | None = None
         self.hits = 0  # content texts served from the disk cache, for tests and benchmarks
         self.misses = 0  # content texts the model had to encode
@@ -166,7 +173,19 @@ class CachingEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.in_content:
             return self.encode_content(texts)
-        return self.inner.encode(texts)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        with self._recent_lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
+            if missing:
+                vectors = np.asarray(self.inner.encode(missing), dtype=np.float32)
+                self._recent.update(zip(missing, vectors, strict=True))
+            out = np.stack([self._recent[t] for t in texts])
+            for text in texts:
+                self._recent.move_to_end(text)
+            while len(self._recent) > RECENT_SENTENCES:
+                self._recent.popitem(last=False)
+        return out
 
     def encode_content(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of content texts: memory, then disk, then the model (whose results are kept)."""

@@ -162,3 +162,22 @@ def test_markdown_report_escapes_and_summarises(history: Store, pack: ContentPac
 )
 def test_markdown_escaping(raw: str, escaped: str) -> None:
     assert md(raw) == escaped
+
+
+def test_a_self_timed_attempt_claims_no_pause_count(
+    store: Store, pack: ContentPack, results: dict[str, ScoreResult], answers: dict[str, str]
+) -> None:
+    store.add_candidate("Ana")
+    store.save_attempt(
+        result=results["strong"],
+        answer=answers["strong"],
+        candidate="Ana",
+        mode="typed",
+        submitted_at=T0,
+        seconds_taken=100,
+        target_seconds=120,
+        delivery={"wpm": 140.0, "pauses": [], "duration_s": 100.0, "from_audio": False},
+    )
+    page = html_for(store, pack)
+    assert "not measured (no audio)" in page
+    assert "0 long pauses" not in page
