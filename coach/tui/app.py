@@ -554,6 +554,7 @@ def create_app(
     theme: str | None = None,
     draft_delay: float = 0.5,
     live_delay: float = 0.6,
+    timer_save_interval: float = 5.0,
     handle_signals: bool = False,
 ) -> CoachApp:
     """The app with its parts; every part can be swapped (tests pass a fixed clock, a tmp
@@ -578,6 +579,7 @@ def create_app(
         rng=random.Random(seed),
         draft_delay=draft_delay,
         live_delay=live_delay,
+        timer_save_interval=timer_save_interval,
         practice=practice,
     )
     app = CoachApp(services, handle_signals=handle_signals)

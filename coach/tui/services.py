@@ -25,6 +25,9 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     draft_delay: float = 0.5  # seconds from the first unsaved keystroke to the disk write
     live_delay: float = 0.6  # pause in typing before the live STAR checklist rescores
+    # While the timer runs with no typing, the draft's time is saved this often, so a killed
+    # terminal loses at most this much of the answer time.
+    timer_save_interval: float = 5.0
     practice: Practice | None = None  # the practice store; None: grades kept for this run only
     voice: Voice = field(default_factory=Voice)  # the microphone (tests play audio through it)
 

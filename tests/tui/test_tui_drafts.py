@@ -95,3 +95,18 @@ async def test_a_draft_folder_open_to_others_is_tightened_when_the_app_opens_it(
         assert mode(old) == 0o600
         assert isinstance(app.screen, ResumeDraftScreen), "the draft is still offered back"
         assert "I met a CFO." in str(app.screen.query_one("#resume-preview", Static).render())
+
+
+async def test_the_answer_time_is_saved_while_the_candidate_thinks(
+    make_app, clock: FakeClock, drafts_path: Path
+) -> None:
+    """A terminal killed while nobody types still finds the time on the timer in the draft."""
+    app = make_app(timer_save_interval=0.05)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_question(pilot, 2)
+        await type_text(pilot, "I met a partner at a trade show.")
+        await pilot.pause(0.2)
+        clock.advance(40)  # thinking, no keystroke
+        await pilot.pause(0.3)
+        saved = DraftStore(drafts_path).load("convert-opportunities")
+        assert saved is not None and saved.elapsed == pytest.approx(40)

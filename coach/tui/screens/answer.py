@@ -206,6 +206,12 @@ class AnswerScreen(Screen[None]):
                 title="Draft restored",
             )
         self._restore_take()
+        self.set_interval(self.services.timer_save_interval, self._save_running_time)
+
+    def _save_running_time(self) -> None:
+        if self.stopwatch.running and self.editor.text.strip() and not self._submitting:
+            self.stage_draft()
+            self._save_draft()
 
     # ------------------------------------------------------------------ typing
 
