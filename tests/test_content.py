@@ -92,6 +92,8 @@ CASES = [
         ["talking_pointz", "did you mean 'talking_points'"],
     ),
     ("questions.yaml", "target_seconds: ", "target_seconds: soon #", ["target_seconds", "integer"]),
+    # A key holding a line break (found by the fuzzer) is escaped, so the error stays one line.
+    ("questions.yaml", "    why_asked:", '    "a\\nb": 1\n    why_asked:', ["a\\nb", "unknown field"]),
     (
         "rubrics/networking.yaml",
         "  metrics:\n    weight: 20",

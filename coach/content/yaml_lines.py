@@ -21,7 +21,13 @@ class ContentError(Exception):
         self.expected = expected
         where = f"{self.file}:{line}" if line else self.file
         label = f" {field}:" if field else ""
-        super().__init__(f"{where}:{label} {expected}")
+        super().__init__(one_line(f"{where}:{label} {expected}"))
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters written as escapes (a field named
+    "\\n" in a broken file must not break the one-line error)."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
