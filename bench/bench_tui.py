@@ -1,0 +1,160 @@
+"""Issue 8's app figures: first paint after start, and whether typing waits on the model.
+
+    .venv/bin/python bench/bench_tui.py [--runs 7]
+
+First paint: `coach` is started in a pseudo-terminal (100x30) with a fresh history and drafts
+folder; the time is taken from the start of the process to the first output that draws the
+question list (its "Questions" border title). Typing: the app runs in process under Textual's
+Pilot with the real model loading in its worker; each key press is timed until the app has
+handled it and repainted, first while the model loads, then while the live check rescores a
+growing answer. Each figure is printed as median, min and max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_PAINT_S = 0.3
+ANSWER = (
+    "At a payments startup I was the first partnerships hire and we had no distributor contacts. "
+    "My goal was $500K of partner-sourced pipeline in a year. I introduced three controllers to "
+    "an auditor they needed before asking for anything. We closed 4 deals worth $620K."
+)
+
+
+def summary(label: str, values: list[float], unit: str, digits: int = 3) -> str:
+    return (
+        f"{label}: median {statistics.median(values):.{digits}f}{unit}  "
+        f"min {min(values):.{digits}f}{unit}  max {max(values):.{digits}f}{unit}  (n={len(values)})"
+    )
+
+
+def first_paint(env: dict[str, str], timeout: float = 30.0) -> float:
+    """Seconds from starting `coach` in a terminal to the question list on screen."""
+    main, child = pty.openpty()
+    os.set_blocking(main, False)
+    # 30 rows, 100 columns, as TIOCSWINSZ expects them
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    os.close(child)
+    seen = b""
+    painted = None
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([main], [], [], 0.01)
+            if ready:
+                try:
+                    seen += os.read(main, 65536)
+                except OSError:
+                    break
+                if b"Questions" in seen:
+                    painted = time.perf_counter() - start
+                    break
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        os.close(main)
+    if painted is None:
+        raise SystemExit(f"no question list within {timeout} s; output:\n{seen[-2000:]!r}")
+    return painted
+
+
+async def typing_latency(data: Path) -> tuple[list[float], list[float]]:
+    """Milliseconds per key press while the model loads, then while the live check scores."""
+    from textual.widgets import TextArea
+
+    from coach.tui.app import create_app
+    from coach.tui.screens.answer import AnswerScreen
+
+    app = create_app(drafts=data / "drafts", live_delay=0.05)
+    loading: list[float] = []
+    scoring: list[float] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")  # the first question
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerScreen)
+        editor = app.screen.query_one("#answer", TextArea)
+        for key in "I built":
+            start = time.perf_counter()
+            await pilot.press(key if key != " " else "space")
+            loading.append((time.perf_counter() - start) * 1000)
+        print(f"  (model state after the first keys: {app.model_state})")
+        while str(app.model_state) == "loading":
+            await pilot.pause(0.1)
+        for word in ANSWER.split()[2:]:
+            editor.insert(" ")
+            for key in word[:3]:  # a few real key presses per word, while the live check runs
+                start = time.perf_counter()
+                await pilot.press(key if key.isalnum() else "full_stop" if key == "." else key)
+                scoring.append((time.perf_counter() - start) * 1000)
+            editor.insert(word[3:])
+        await pilot.press("ctrl+q")
+    return loading, scoring
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    print(f"coach bench_tui, {time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "HF_HUB_OFFLINE": "1",
+            "XDG_DATA_HOME": str(tmp / "data"),
+            "COACH_DB": str(tmp / "coach.sqlite3"),
+            "PYTHONPATH": str(ROOT),
+        }
+        first_paint(env)  # the first start writes the history file; not a user's everyday start
+        paints = [first_paint(env) for _ in range(args.runs)]
+        print(summary("first paint of the question list after start", paints, " s"))
+        median = statistics.median(paints)
+        verdict = "meets" if median <= TARGET_PAINT_S else "MISSES"
+        print(f"  target <= {TARGET_PAINT_S} s: {verdict} the target")
+        baseline = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import textual.app"], env=env, check=True)
+            baseline.append(time.perf_counter() - start)
+        print(summary('  for scale: `python -c "import textual.app"`', baseline, " s"))
+        os.environ.update({"HF_HUB_OFFLINE": "1", "COACH_DB": str(tmp / "typing.sqlite3")})
+        loading, scoring = asyncio.run(typing_latency(tmp))
+        print(summary("key press handled and drawn, while the model loads", loading, " ms", 1))
+        print(
+            summary("key press handled and drawn, while the live check scores", scoring, " ms", 1)
+        )
+
+
+if __name__ == "__main__":
+    main()
