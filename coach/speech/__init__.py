@@ -34,7 +34,8 @@ from coach.speech.errors import (
     TranscriptionCancelled,
 )
 from coach.speech.recorder import Recorder, Recording, microphone_available
-from coach.speech.transcriber import Line, Transcript, Word, load_model, transcribe
+from coach.speech.transcriber import load_model, transcribe
+from coach.speech.transcript import Line, Transcript, Word
 
 __all__ = [
     "DEFAULT_FILLERS",

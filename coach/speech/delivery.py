@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
-from coach.speech.transcriber import Transcript, Word
+from coach.speech.transcript import Transcript, Word
 
 DEFAULT_FILLERS: tuple[str, ...] = ("um", "uh", "like", "you know", "sort of", "basically")
 WPM_SLOW, WPM_FAST = 110.0, 180.0

@@ -8,11 +8,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from coach.content import ContentPack
-from coach.scoring import Embedder, ModelUnavailable, Scorer, ScoreResult
-from coach.scoring.embedding import default_embedder
+from coach.scoring import ModelUnavailable, ScoreResult
+
+if TYPE_CHECKING:  # the scorer and the model code load in the worker, after the first paint
+    from coach.scoring import Embedder, Scorer
 
 T = TypeVar("T")
 
@@ -26,7 +28,15 @@ class ModelState(StrEnum):
 def load_minilm() -> Embedder:
     """The bundled all-MiniLM-L6-v2, loaded (the fast onnxruntime path with the content cache when
     it works, else sentence-transformers); raises ModelUnavailable."""
+    from coach.scoring.embedding import default_embedder
+
     return default_embedder()
+
+
+def _scorer(pack: ContentPack, embedder: Embedder | None) -> Scorer:
+    from coach.scoring.scorer import Scorer
+
+    return Scorer(pack, embedder)
 
 
 class Engine:
@@ -43,7 +53,7 @@ class Engine:
         self.state = ModelState.LOADING
         self.problem = ""  # why the model is unavailable
         if load_embedder is None:
-            self._finish(Scorer(pack, None), ModelState.UNAVAILABLE, "keyword checks only")
+            self._finish(_scorer(pack, None), ModelState.UNAVAILABLE, "keyword checks only")
 
     @classmethod
     def keyword_only(cls, pack: ContentPack, reason: str = "keyword checks only") -> Engine:
@@ -74,13 +84,13 @@ class Engine:
         if not self._ready.is_set():
             assert self._load_embedder is not None
             try:
-                scorer = Scorer(self.pack, self._load_embedder())
+                scorer = _scorer(self.pack, self._load_embedder())
                 self._finish(scorer, ModelState.READY, "")
             except ModelUnavailable as exc:
-                self._finish(Scorer(self.pack, None), ModelState.UNAVAILABLE, str(exc))
+                self._finish(_scorer(self.pack, None), ModelState.UNAVAILABLE, str(exc))
             except Exception as exc:  # whatever breaks, the app goes on with keyword checks
                 problem = f"cannot load the embedding model ({type(exc).__name__}: {exc})"
-                self._finish(Scorer(self.pack, None), ModelState.UNAVAILABLE, problem)
+                self._finish(_scorer(self.pack, None), ModelState.UNAVAILABLE, problem)
         if warm_question is not None:
             self.warm(warm_question)
         return self.state
