@@ -46,6 +46,8 @@ def test_the_app_draws_before_the_scorer_and_model_code_are_imported() -> None:
         " 'coach.scoring.embedding', 'coach.scoring.onnx_embedder', 'onnxruntime', 'torch',"
         " 'sentence_transformers', 'faster_whisper'))))"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
