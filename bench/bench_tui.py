@@ -88,14 +88,20 @@ def first_paint(env: dict[str, str], timeout: float = 30.0) -> float:
     return painted
 
 
-async def typing_latency(data: Path) -> tuple[list[float], list[float]]:
-    """Milliseconds per key press while the model loads, then while the live check scores."""
+async def typing_latency(data: Path, model: bool = True) -> tuple[list[float], list[float]]:
+    """Milliseconds per key press while the model loads, then while the live check scores.
+    With `model=False`, the same keys with keyword checks only: Pilot's own cost per key."""
     from textual.widgets import TextArea
 
+    from coach.content import load_pack
+    from coach.locations import bundled_content_dir
     from coach.tui.app import create_app
+    from coach.tui.engine import Engine
     from coach.tui.screens.answer import AnswerScreen
 
-    app = create_app(drafts=data / "drafts", live_delay=0.05)
+    pack = load_pack(bundled_content_dir())
+    engine = None if model else Engine.keyword_only(pack)
+    app = create_app(pack=pack, engine=engine, drafts=data / "drafts", live_delay=0.05)
     loading: list[float] = []
     scoring: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
@@ -149,11 +155,13 @@ def main() -> None:
             baseline.append(time.perf_counter() - start)
         print(summary('  for scale: `python -c "import textual.app"`', baseline, " s"))
         os.environ.update({"HF_HUB_OFFLINE": "1", "COACH_DB": str(tmp / "typing.sqlite3")})
+        _, plain = asyncio.run(typing_latency(tmp, model=False))
         loading, scoring = asyncio.run(typing_latency(tmp))
         print(summary("key press handled and drawn, while the model loads", loading, " ms", 1))
         print(
             summary("key press handled and drawn, while the live check scores", scoring, " ms", 1)
         )
+        print(summary("  for scale: the same keys with keyword checks only", plain, " ms", 1))
 
 
 if __name__ == "__main__":

@@ -126,14 +126,15 @@ def content_texts(embedder: Embedder | None) -> AbstractContextManager[Any]:
     return content() if content is not None else nullcontext()
 
 
-def default_embedder(cache: bool = True) -> CachingEmbedder:
+def default_embedder(cache: bool = True, threads: int | None = None) -> CachingEmbedder:
     """The fastest working all-MiniLM-L6-v2, loaded, behind the on-disk cache of content embeddings.
 
     onnxruntime with the model's own tokenizer when it works (well under a second to start), else
     sentence-transformers (seconds). COACH_EMBEDDER=onnx or =sentence-transformers picks one;
     COACH_EMBEDDER=onnx-int8 is the quantized option (about twice as fast, slightly different
     embeddings: see bench/README.md for its effect on the calibration grades).
-    Raises ModelUnavailable when the model package is missing or broken.
+    `threads` caps onnxruntime's threads (default: up to two). Raises ModelUnavailable when the
+    model package is missing or broken.
     """
     from coach.locations import cache_dir
     from coach.scoring.embedding_cache import FILE_NAME, CachingEmbedder, EmbeddingStore
@@ -142,7 +143,7 @@ def default_embedder(cache: bool = True) -> CachingEmbedder:
     choice = os.environ.get("COACH_EMBEDDER", "auto").strip().lower() or "auto"
     inner: Embedder | None = None
     if choice in ("auto", "onnx", "onnx-int8"):
-        onnx = OnnxMiniLM(quantized=choice == "onnx-int8")
+        onnx = OnnxMiniLM(quantized=choice == "onnx-int8", threads=threads)
         try:
             onnx.load()
             inner = onnx

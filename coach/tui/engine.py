@@ -30,7 +30,9 @@ def load_minilm() -> Embedder:
     it works, else sentence-transformers); raises ModelUnavailable."""
     from coach.scoring.embedding import default_embedder
 
-    return default_embedder()
+    # One model thread leaves the other core to the interface: with two, each key press waited
+    # about 80 ms longer while the live check ran (bench/bench_tui.py); with one, about 20 ms.
+    return default_embedder(threads=1)
 
 
 def _scorer(pack: ContentPack, embedder: Embedder | None) -> Scorer:
