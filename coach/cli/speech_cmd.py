@@ -149,7 +149,9 @@ def render_delivery(delivery: Delivery) -> str:
     lines.append(
         f"  {mark[delivery.fillers_flagged]} fillers  {delivery.filler_per_min:.1f}/min ({counts})"
     )
-    if delivery.pauses:
+    if not delivery.from_audio:
+        lines.append("    pauses   not measured (no audio)")
+    elif delivery.pauses:
         where = ", ".join(
             f'{p.length_s:.1f} s at {clock(p.t)} after "{p.after}"' for p in delivery.pauses
         )

@@ -180,3 +180,11 @@ def test_delivery_from_an_older_record_fills_what_is_missing() -> None:
     assert Delivery.from_dict({}).wpm == 0.0
     with pytest.raises((TypeError, ValueError)):
         Delivery.from_dict({"wpm": "fast"})
+
+
+def test_the_printed_delivery_of_a_timed_answer_claims_no_pauses() -> None:
+    from coach.cli.speech_cmd import render_delivery
+
+    text = render_delivery(analyze_text("We closed four deals worth 620K.", 6.0))
+    assert "pauses   not measured (no audio)" in text
+    assert "none over" not in text
