@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from coach.content import ContentError, ContentPack, load_pack
 from coach.locations import bundled_content_dir
-from coach.scoring import ModelUnavailable, Scorer
-from coach.scoring.embedding import default_embedder
+from coach.scoring import ModelUnavailable
 from coach.store.models import DEFAULT_CANDIDATE
 from coach.textfile import TextFileError, read_user_text
+
+if TYPE_CHECKING:  # verbs that never score (history, export...) do not load the scorer
+    from coach.scoring import Scorer
 
 
 class UsageError(Exception):
@@ -57,6 +59,9 @@ def read_text_file(path: Path, flag: str) -> str:
 
 def build_scorer(pack: ContentPack, quiet: bool = False) -> Scorer:
     """The scorer with the real model, or keyword checks only (with a warning) if it is missing."""
+    from coach.scoring import Scorer
+    from coach.scoring.embedding import default_embedder
+
     try:
         embedder = default_embedder()
     except ModelUnavailable as exc:
