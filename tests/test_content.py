@@ -170,3 +170,15 @@ def test_content_check_command(pack_copy: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
     assert "did you mean 'why_asked'" in bad.stderr
+
+
+def test_content_check_takes_the_content_flag_too(pack_copy: Path) -> None:
+    _replace(pack_copy / "questions.yaml", "    why_asked:", "    why_askd:")
+    bad = subprocess.run(
+        [sys.executable, "-m", "coach", "content", "check", "--content", str(pack_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "did you mean 'why_asked'" in bad.stderr

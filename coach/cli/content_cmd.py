@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from coach.cli.common import add_content_option, load_content
+from coach.cli.common import UsageError, add_content_option, load_content
 
 
 def register(subparsers: Any) -> None:
@@ -14,6 +14,7 @@ def register(subparsers: Any) -> None:
     content_verbs = content.add_subparsers(dest="content_verb", required=True)
     check = content_verbs.add_parser("check", help="validate a content pack and report problems")
     check.add_argument("path", nargs="?", type=Path, default=None, help="pack directory")
+    add_content_option(check)  # the same flag as every other verb, as well as the path
     check.set_defaults(run=run_check)
 
     questions = subparsers.add_parser("questions", help="list the questions of the pack")
@@ -22,7 +23,9 @@ def register(subparsers: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    args.content = args.path
+    if args.path is not None and args.content is not None and args.path != args.content:
+        raise UsageError("give the pack once: a path or --content, not both")
+    args.content = args.path or args.content
     pack = load_content(args)
     print(
         f"{pack.root}: OK - {len(pack.questions)} questions, rubric '{pack.rubric.name}', "
