@@ -189,3 +189,30 @@ def test_every_point_names_a_sentence_of_the_answer(scorer: Scorer) -> None:
         for criterion in result.criteria:
             if criterion.passed:
                 assert criterion.evidence
+
+
+def test_a_word_salad_of_rubric_words_earns_nothing(scorer: Scorer) -> None:
+    """Rubric words strung together with no grammar, however many, are no example at all."""
+    import random
+
+    vocabulary = [
+        "partner",
+        "referral",
+        "pipeline",
+        "revenue",
+        "we",
+        "closed",
+        "deals",
+        "follow",
+        "up",
+        "event",
+        "network",
+        "value",
+        "first",
+        "introduction",
+    ]
+    rng = random.Random(1)
+    sentences = [" ".join(rng.choice(vocabulary) for _ in range(15)) + "." for _ in range(100)]
+    result = scorer.score("build-network", " ".join(sentences))
+    assert result.grade == 1
+    assert not any(c.passed for c in result.criteria)

@@ -104,6 +104,61 @@ SUBJECTS = frozenset(
 )
 # A sentence where this share of the words are rubric phrases is a buzzword pile, not a sentence.
 BUZZ_SHARE = 0.2
+# English sentences are about a third articles, prepositions, conjunctions and auxiliaries; twelve
+# or more words with none of them ("partner deals we closed pipeline revenue referral ...") are a
+# word salad, not an example.
+GLUE_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "and",
+        "but",
+        "or",
+        "so",
+        "that",
+        "this",
+        "these",
+        "those",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "had",
+        "has",
+        "have",
+        "it",
+        "they",
+        "them",
+        "their",
+        "my",
+        "our",
+        "his",
+        "her",
+        "as",
+        "into",
+        "after",
+        "before",
+        "about",
+        "than",
+        "then",
+        "when",
+        "which",
+        "who",
+    ]
+)
+SALAD_MIN_WORDS = 12  # short real sentences can do without them ("Three pilots started.")
 LEAD_INS = frozenset(
     stem(w)
     for w in [
@@ -212,7 +267,9 @@ class SentenceReader:
         words_only = [t for t in tokens if t[0].isalnum()]
         impact = any(n.kind == "impact" for n in numbers)
         buzz = len(covered) / max(1, len(words_only)) >= BUZZ_SHARE and not impact
-        list_like = buzz or (commas >= 3 and word_count / (commas + 1) < 4.5)
+        glue = sum(1 for w in raw if w in GLUE_WORDS)
+        salad = word_count >= SALAD_MIN_WORDS and glue == 0
+        list_like = buzz or salad or (commas >= 3 and word_count / (commas + 1) < 4.5)
         negated = self._negation(tokens)
         return SentenceFacts(
             index=index,
