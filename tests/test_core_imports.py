@@ -38,13 +38,14 @@ def test_package_is_importable() -> None:
     assert coach.__version__
 
 
-def test_the_app_draws_before_the_scorer_and_model_code_are_imported() -> None:
-    """The first screen must not wait for the scorer (its model code loads in a worker)."""
+def test_the_app_draws_before_the_scorer_model_code_and_numpy_are_imported() -> None:
+    """The first screen must not wait for the scorer (its model code loads in a worker), nor
+    for numpy (the speech code imports it with the first recording or audio file)."""
     probe = (
         "import sys, coach.tui.app;"
         "print(sorted(m for m in sys.modules if m.startswith(('coach.scoring.scorer',"
         " 'coach.scoring.embedding', 'coach.scoring.onnx_embedder', 'onnxruntime', 'torch',"
-        " 'sentence_transformers', 'faster_whisper'))))"
+        " 'sentence_transformers', 'faster_whisper', 'numpy'))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False

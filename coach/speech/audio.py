@@ -10,11 +10,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from coach.speech.errors import AudioFileError, NoSpeech
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+# numpy is imported by the functions that use it, not here: the app imports this module for its
+# constants before its first paint, and numpy would add about 0.1 s to it.
 
 SAMPLE_RATE = 16_000  # what Whisper expects
 KNOWN_SUFFIXES = (".wav", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".flac", ".aac", ".webm", ".mp4")
@@ -25,11 +30,13 @@ FRAME_S = 0.02  # 20 ms analysis frames
 SILENCE_DBFS = -55.0  # a file whose loudest frame is below this holds no speech
 FLOOR_DBFS = -100.0
 
-Samples = npt.NDArray[np.float32]
+Samples: TypeAlias = "npt.NDArray[np.float32]"
 
 
 def decode(path: Path) -> Samples:
     """The file's audio as float32 samples at 16 kHz, mono, or an `AudioFileError`."""
+    import numpy as np
+
     if not path.exists():
         raise AudioFileError(f"{path}: file not found")
     if path.is_dir():
@@ -77,6 +84,7 @@ def decode(path: Path) -> Samples:
 
 def _decode_stream(container: object, stream: object) -> list[npt.NDArray[np.int16]]:
     import av
+    import numpy as np
 
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     chunks: list[npt.NDArray[np.int16]] = []
@@ -111,6 +119,8 @@ def _undecodable(path: Path, known: bool) -> AudioFileError:
 
 def to_16k(samples: npt.NDArray[np.floating], rate: int) -> Samples:
     """Mono float samples at `rate` resampled (linearly; plenty for speech) to 16 kHz."""
+    import numpy as np
+
     data = np.asarray(samples, dtype=np.float32).reshape(-1)
     if rate == SAMPLE_RATE or data.size == 0:
         return data
@@ -122,6 +132,8 @@ def to_16k(samples: npt.NDArray[np.floating], rate: int) -> Samples:
 
 def frame_dbfs(samples: Samples, rate: int = SAMPLE_RATE) -> npt.NDArray[np.float64]:
     """RMS level of each 20 ms frame in dBFS (floored at -100)."""
+    import numpy as np
+
     size = max(1, round(rate * FRAME_S))
     count = samples.size // size
     if count == 0:
@@ -134,6 +146,8 @@ def frame_dbfs(samples: Samples, rate: int = SAMPLE_RATE) -> npt.NDArray[np.floa
 
 def level_dbfs(block: npt.NDArray[np.floating]) -> float:
     """RMS level of one block of samples in dBFS (floored at -100)."""
+    import numpy as np
+
     if block.size == 0:
         return FLOOR_DBFS
     rms = math.sqrt(float(np.mean(np.square(block, dtype=np.float64))))
@@ -159,6 +173,8 @@ class Voicing:
 
     def span(self) -> tuple[float, float] | None:
         """Start of the first voiced frame and end of the last, in seconds."""
+        import numpy as np
+
         idx = np.flatnonzero(self.voiced)
         if idx.size == 0:
             return None
@@ -166,6 +182,8 @@ class Voicing:
 
     def trim(self, start: float, end: float) -> tuple[float, float]:
         """(start, end) narrowed to the voiced frames inside it; unchanged if none are voiced."""
+        import numpy as np
+
         if not self.reliable:
             return start, end
         first = max(0, math.floor(start / self.frame_s))
@@ -187,10 +205,10 @@ class Voicing:
         part = self.voiced[first:last]
         return float(part.mean()) if part.size else 0.0
 
-    def runs(
-        self, mask: npt.NDArray[np.bool_], bridge_s: float = 0.0
-    ) -> list[tuple[float, float]]:
+    def runs(self, mask: npt.NDArray[np.bool_], bridge_s: float = 0.0) -> list[tuple[float, float]]:
         """(start, end) of the runs of True frames in `mask`, bridging gaps up to `bridge_s`."""
+        import numpy as np
+
         idx = np.flatnonzero(mask)
         if idx.size == 0:
             return []
@@ -198,11 +216,16 @@ class Voicing:
         breaks = np.flatnonzero(np.diff(idx) > bridge + 1)
         starts = np.concatenate([idx[:1], idx[breaks + 1]])
         ends = np.concatenate([idx[breaks], idx[-1:]]) + 1
-        return [(float(a * self.frame_s), float(b * self.frame_s)) for a, b in zip(starts, ends, strict=True)]
+        return [
+            (float(a * self.frame_s), float(b * self.frame_s))
+            for a, b in zip(starts, ends, strict=True)
+        ]
 
 
 def voicing(samples: Samples, rate: int = SAMPLE_RATE) -> Voicing:
     """Voiced frames: above max(noise floor + 12 dB, loud speech - 40 dB)."""
+    import numpy as np
+
     db = frame_dbfs(samples, rate)
     floor = float(np.percentile(db, 5))
     loud = float(np.percentile(db, 99))
@@ -213,5 +236,7 @@ def voicing(samples: Samples, rate: int = SAMPLE_RATE) -> Voicing:
 
 def check_not_silent(samples: Samples, name: str) -> None:
     """Raise `NoSpeech` when nothing in the audio is loud enough to be speech."""
+    import numpy as np
+
     if samples.size == 0 or float(np.max(frame_dbfs(samples))) < SILENCE_DBFS:
         raise NoSpeech(f"no speech found in {name}")

@@ -17,19 +17,20 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from coach.speech.audio import SAMPLE_RATE, Samples, level_dbfs, to_16k
 from coach.speech.errors import NoMicrophone, RecorderError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 METER_FLOOR_DBFS = -60.0  # the level meter shows -60..0 dBFS as 0..1
 MAX_SECONDS = 15 * 60.0
 
 LevelCallback = Callable[[float], None]
-AudioCallback = Callable[[npt.NDArray[np.float32], int, Any, Any], None]
+AudioCallback = Callable[["npt.NDArray[np.float32]", int, Any, Any], None]
 
 
 class InputStream(Protocol):
@@ -59,6 +60,8 @@ class Recording:
 
     def save_wav(self, path: Path) -> Path:
         """Write a 16-bit PCM WAV file (e.g. to keep an attempt for later)."""
+        import numpy as np
+
         pcm = (np.clip(self.samples, -1.0, 1.0) * 32767.0).astype("<i2")
         with wave.open(str(path), "wb") as out:
             out.setnchannels(1)
@@ -189,6 +192,8 @@ class Recorder:
         self, indata: npt.NDArray[np.float32], frames: int, time: Any, status: Any
     ) -> None:
         """PortAudio's callback: keep the block, update the level. Must never raise."""
+        import numpy as np
+
         if status:
             self.status_errors += 1
         block = np.array(indata, dtype=np.float32).reshape(len(indata), -1)[:, 0]
@@ -222,6 +227,8 @@ class Recorder:
 
     def stop(self) -> Recording:
         """Stop and return what was recorded (RecorderError if `start` was not called)."""
+        import numpy as np
+
         if self._stream is None:
             raise RecorderError("not recording")
         self._close()

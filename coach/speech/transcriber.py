@@ -26,8 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-
 from coach.speech.audio import (
     SAMPLE_RATE,
     Samples,
@@ -198,7 +196,9 @@ def _pass(
     raw: list[tuple[str, float, float, float]] = []
     for segment in segments:  # a generator: the work happens while iterating
         _check_cancel(cancel)
-        pieces = [(w.word, offset + w.start, offset + w.end, w.probability) for w in segment.words or []]
+        pieces = [
+            (w.word, offset + w.start, offset + w.end, w.probability) for w in segment.words or []
+        ]
         if not _hallucinated(segment, pieces, voice):
             raw += pieces
         if progress:
@@ -254,6 +254,8 @@ def _refine(words: list[Word], voice: Voicing) -> list[Word]:
 
 def _uncovered(words: list[Word], voice: Voicing) -> list[tuple[float, float]]:
     """Stretches with at least REPAIR_MIN_S of voiced audio that no word covers."""
+    import numpy as np
+
     if not voice.reliable:
         return []
     covered = np.zeros(voice.voiced.size, dtype=bool)
