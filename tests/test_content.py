@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.content import CRITERION_IDS, MISTAKE_IDS, ContentError, ContentPack, load_pack
+from coach.content.schema import field_names
 from coach.locations import bundled_content_dir
 
 EXPECTED_IDS = [
@@ -50,8 +51,8 @@ def test_source_scenarios_are_carried_into_the_pack(pack: ContentPack) -> None:
 
 
 def test_rubric_uses_the_contract_ids(pack: ContentPack) -> None:
-    assert list(type(pack.rubric.criteria).model_fields) == list(CRITERION_IDS)
-    assert list(type(pack.rubric.mistakes).model_fields) == list(MISTAKE_IDS)
+    assert field_names(type(pack.rubric.criteria)) == list(CRITERION_IDS)
+    assert field_names(type(pack.rubric.mistakes)) == list(MISTAKE_IDS)
 
 
 def test_find_question_by_id_and_position(pack: ContentPack) -> None:
@@ -102,6 +103,15 @@ CASES = [
     ),
     ("rubrics/networking.yaml", "cutoffs: [", "cutoffs: [99, ", ["cutoffs"]),
     (
+        "questions.yaml",
+        "target_seconds: ",
+        "target_seconds: 5 #",
+        ["questions[0].target_seconds", "expected a number from 15 to 900 (got 5)"],
+    ),
+    ("questions.yaml", "- id: build-network", "- id: Build Network", ["lowercase letters"]),
+    ("questions.yaml", "version: 1", "version: 2", ["version: expected 1 (got 2)"]),
+    ("questions.yaml", "    title: ", "    title: 12 #", ["title: expected text (got 12)"]),
+    (
         "rubrics/questions/event-roi.yaml",
         "question: event-roi",
         "question: event-rio",
@@ -125,6 +135,15 @@ def test_bad_files_name_file_line_and_field(
     assert caught.value.line == line
     for fragment in fragments:
         assert fragment in message
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_override(pack_copy: Path) -> None:
+    """YAML keeps only the last of two equal keys: an edit to the first would be lost unseen."""
+    path = pack_copy / "rubrics/questions/event-roi.yaml"
+    _replace(path, "question: event-roi", "question: event-roi\nquestion: new-market")
+    with pytest.raises(ContentError, match="duplicate key: it is already on line 2") as caught:
+        load_pack(pack_copy)
+    assert caught.value.line == 3 and caught.value.field == "question"
 
 
 def test_broken_yaml_syntax_points_at_the_line(pack_copy: Path) -> None:

@@ -52,3 +52,20 @@ def test_the_app_draws_before_the_scorer_model_code_and_numpy_are_imported() -> 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_app_draws_its_first_frame_before_the_other_screens_are_imported() -> None:
+    """The first frame is the home screen: the app imports the other screens where it opens
+    them (and warms them up in a worker after the first frame), and the scoring and speech code
+    with the answer screen or the model."""
+    probe = (
+        "import sys, coach.tui.app;"
+        "print(sorted(m for m in sys.modules if m.startswith(('coach.tui.screens.answer',"
+        " 'coach.tui.screens.results', 'coach.tui.screens.history', 'coach.tui.screens.lab',"
+        " 'coach.tui.screens.help', 'coach.tui.voice', 'coach.scoring', 'coach.speech'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

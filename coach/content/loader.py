@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from coach.content.models import (
     Criterion,
@@ -19,9 +17,10 @@ from coach.content.models import (
     Rubric,
     SignalAddition,
 )
+from coach.content.schema import Invalid, did_you_mean, field_names, parse
 from coach.content.yaml_lines import ContentError, LoadedYaml, format_loc, load_yaml
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model")
 
 SHARED_RUBRIC = "networking.yaml"
 
@@ -58,76 +57,34 @@ class ContentPack:
         return merge_rubric(self.rubric, addition) if addition else self.rubric
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    """Field names allowed at `loc` inside `model`, for did-you-mean on unknown keys."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        annotation = fields[part].annotation
-        current = _model_in(annotation)
-    fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def validate(loaded: LoadedYaml, model: type[Model]) -> Model:
+def validate(loaded: LoadedYaml, cls: type[Model]) -> Model:
+    """The file's data as a `cls` model, or a ContentError naming the file, line and field."""
     if not isinstance(loaded.data, dict):
         raise ContentError(loaded.path, 1, "", "expected a mapping of keys at the top of the file")
     try:
-        return model.model_validate(loaded.data)
-    except ValidationError as exc:
-        # A misspelt key shows up as "missing" plus "extra"; the extra one names the typo.
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        error = errors[0]
-        loc = tuple(error["loc"])
-        line = loaded.line_for(loc)
-        field_name = format_loc(loc)
-        if error["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            hint = did_you_mean(key, _allowed_fields(model, loc[:-1]))
-            raise ContentError(loaded.path, line, field_name, f"unknown field{hint}") from None
-        if error["type"] == "missing":
-            raise ContentError(loaded.path, line, field_name, "required field is missing") from None
-        message = error["msg"].removeprefix("Value error, ")
-        got = error.get("input")
-        shown = (
-            f" (got {got!r})" if isinstance(got, str | int | float) and len(repr(got)) < 60 else ""
-        )
-        raise ContentError(loaded.path, line, field_name, f"{message}{shown}") from None
+        return parse(cls, loaded.data)
+    except Invalid as exc:
+        raise ContentError(
+            loaded.path, loaded.line_for(exc.loc), format_loc(exc.loc), exc.message
+        ) from None
 
 
 def merge_rubric(rubric: Rubric, addition: QuestionRubric) -> Rubric:
-    criteria = rubric.criteria.model_copy(
-        update={
+    criteria = dataclasses.replace(
+        rubric.criteria,
+        **{
             key: _merge_signal(getattr(rubric.criteria, key), extra)
             for key, extra in addition.criteria.items()
-        }
+        },
     )
-    mistakes = rubric.mistakes.model_copy(
-        update={
+    mistakes = dataclasses.replace(
+        rubric.mistakes,
+        **{
             key: _merge_signal(getattr(rubric.mistakes, key), extra)
             for key, extra in addition.mistakes.items()
-        }
+        },
     )
-    return rubric.model_copy(update={"criteria": criteria, "mistakes": mistakes})
+    return dataclasses.replace(rubric, criteria=criteria, mistakes=mistakes)
 
 
 SignalT = TypeVar("SignalT", Criterion, Mistake)
@@ -141,9 +98,9 @@ def _merge_signal(base: SignalT, extra: SignalAddition) -> SignalT:
     }
     for name in ("weight", "threshold", "penalty", "expected", "tip"):
         value = getattr(extra, name)
-        if value is not None and name in type(base).model_fields:
+        if value is not None and name in field_names(type(base)):
             update[name] = value
-    return base.model_copy(update=update)
+    return dataclasses.replace(base, **update)
 
 
 def inside_pack(root: Path, path: Path) -> Path:

@@ -45,13 +45,23 @@ class LoadedYaml:
         return None
 
 
+class DuplicateKey(Exception):
+    def __init__(self, loc: Loc, line: int, first_line: int) -> None:
+        super().__init__(loc)
+        self.loc, self.line, self.first_line = loc, line, first_line
+
+
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = (*loc, key)
-            lines[child] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            # YAML keeps only the last of two equal keys, so an edit to the first would be lost.
+            if child in lines and key != "<<":
+                raise DuplicateKey(child, line, lines[child])
+            lines[child] = line
             _walk(value_node, child, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -108,7 +118,15 @@ def load_yaml(path: Path) -> LoadedYaml:
         raise ContentError(path, None, "", f"invalid YAML: {first}") from None
     lines: dict[Loc, int] = {}
     if node is not None:
-        _walk(node, (), lines)
+        try:
+            _walk(node, (), lines)
+        except DuplicateKey as exc:
+            raise ContentError(
+                path,
+                exc.line,
+                format_loc(exc.loc),
+                f"duplicate key: it is already on line {exc.first_line}, and YAML keeps only the last",
+            ) from None
     return LoadedYaml(path=path, data=data, lines=lines)
 
 

@@ -22,49 +22,37 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from coach.content import ContentError, did_you_mean
 from coach.content.loader import validate
-from coach.content.yaml_lines import load_yaml
+from coach.content.schema import Invalid, Problem, model, parse, spec
+from coach.content.yaml_lines import format_loc, load_yaml
 from coach.store.errors import InvalidValue
 from coach.store.models import PlanItem, PlanStep, SessionPlan
 
 MIN_SECONDS, MAX_SECONDS = 15, 900
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@model
+class _PlanQuestion:
+    question: str = spec(min_length=1)
+    seconds: int | None = spec(None, ge=MIN_SECONDS, le=MAX_SECONDS)
 
 
-class _PlanQuestion(_Strict):
-    question: str = Field(min_length=1)
-    seconds: int | None = Field(default=None, ge=MIN_SECONDS, le=MAX_SECONDS)
-
-
-class _PlanFile(_Strict):
+@model
+class _PlanFile:
     version: Literal[1] = 1
-    name: str = Field(min_length=1, max_length=80)
+    name: str = spec(non_empty=True, max_length=80)
     description: str = ""
     pick: Literal["list", "random", "due"] = "list"
-    count: int | None = Field(default=None, ge=1, le=100)
-    seconds: int | None = Field(default=None, ge=MIN_SECONDS, le=MAX_SECONDS)
-    questions: list[_PlanQuestion | str] = Field(default_factory=list)
+    count: int | None = spec(None, ge=1, le=100)
+    seconds: int | None = spec(None, ge=MIN_SECONDS, le=MAX_SECONDS)
+    questions: list[_PlanQuestion | str] = spec(factory=list)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
-
-    @model_validator(mode="after")
-    def _shape(self) -> _PlanFile:
+    def check(self) -> None:
         if self.pick == "list" and not self.questions:
-            raise ValueError("a 'list' plan needs questions (or use pick: random / due with count)")
+            raise Problem("a 'list' plan needs questions (or use pick: random / due with count)")
         if self.pick != "list" and self.count is None:
-            raise ValueError(f"a '{self.pick}' plan needs count: how many questions to ask")
-        return self
+            raise Problem(f"a '{self.pick}' plan needs count: how many questions to ask")
 
 
 def _to_plan(model: _PlanFile) -> SessionPlan:
@@ -85,11 +73,9 @@ def _to_plan(model: _PlanFile) -> SessionPlan:
 def plan_from_dict(data: Mapping[str, Any]) -> SessionPlan:
     """A plan from its `SessionPlan.to_dict()` form; InvalidValue if it does not fit."""
     try:
-        return _to_plan(_PlanFile.model_validate(dict(data)))
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"]) or "plan"
-        raise InvalidValue(f"{where}: {error['msg'].removeprefix('Value error, ')}") from None
+        return _to_plan(parse(_PlanFile, dict(data)))
+    except Invalid as exc:
+        raise InvalidValue(f"{format_loc(exc.loc) or 'plan'}: {exc.message}") from None
 
 
 def load_plan_file(path: Path, question_ids: Sequence[str] | None = None) -> SessionPlan:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
+import importlib
 import random
 import signal
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -35,22 +38,40 @@ from coach.tui.messages import (
     StoreProblem,
 )
 from coach.tui.practice import Practice, SessionRun, due_plan
-from coach.tui.screens.answer import AnswerScreen
-from coach.tui.screens.candidates import CandidateScreen
-from coach.tui.screens.help import HelpScreen
-from coach.tui.screens.history import HistoryScreen
 from coach.tui.screens.home import HomeScreen
-from coach.tui.screens.lab import LabScreen
-from coach.tui.screens.past_result import PastResultScreen
-from coach.tui.screens.results import ResultsScreen
-from coach.tui.screens.resume import ResumeDraftScreen
-from coach.tui.screens.session_plan import SessionPlanScreen
-from coach.tui.screens.session_summary import SessionSummaryScreen
 from coach.tui.services import Services
 from coach.tui.stopwatch import Clock
 from coach.tui.threads import DaemonThreadExecutor
 
+if TYPE_CHECKING:  # the app imports the screens other than home where it opens them
+    from coach.tui.screens.results import ResultsScreen
+
 SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+# The first frame needs the home screen only: the app imports every other screen where it opens
+# it, and after the first frame a worker imports these in the background (`warm_up_screens`),
+# so that the first Enter, h or l does not wait for them either.
+LATER_SCREENS = (
+    "answer",
+    "results",
+    "past_result",
+    "history",
+    "lab",
+    "help",
+    "resume",
+    "candidates",
+    "session_plan",
+    "session_summary",
+)
+
+
+def imported(screen_module: str) -> bool:
+    """Whether `coach.tui.screens.<screen_module>` is imported yet.
+
+    A check such as "is an answer screen open?" asks this first rather than import the screen's
+    module for nothing: until its module is imported, no such screen can be open.
+    """
+    return f"coach.tui.screens.{screen_module}" in sys.modules
 
 
 _heap_frozen = False
@@ -116,7 +137,9 @@ class CoachApp(App[None]):
                 loop.remove_signal_handler(sig)
 
     def on_ready(self) -> None:
-        """After the first frame: start the model, and offer back a draft left from last time."""
+        """After the first frame: import the other screens and start the model, and offer back
+        a draft left from last time."""
+        self.warm_up_screens()
         if self.services.engine.ready:
             freeze_heap()
         else:
@@ -130,6 +153,16 @@ class CoachApp(App[None]):
         drafts = self.services.drafts.all()
         if drafts:
             self._offer_draft(drafts[0].question_id)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up_screens(self) -> None:
+        """Import the screens the first frame did not need. Best effort: a screen that cannot be
+        imported fails again, with its error, when it is opened."""
+        for name in LATER_SCREENS:
+            try:
+                importlib.import_module(f"coach.tui.screens.{name}")
+            except Exception:
+                return
 
     # ------------------------------------------------------------------ model
 
@@ -167,6 +200,9 @@ class CoachApp(App[None]):
         The current question of a running session opens with the session's time limit, its
         drawn scenario, and the session's id on the attempt.
         """
+        from coach.tui.screens.answer import AnswerScreen
+        from coach.tui.screens.results import ResultsScreen  # imported by the answer screen
+
         services = self.services
         question = services.question(question_id)
         session_id: int | None = None
@@ -175,7 +211,7 @@ class CoachApp(App[None]):
         if run is not None and step is not None and step.question_id == question_id:
             session_id = run.session.id
             if step.seconds:
-                question = question.model_copy(update={"target_seconds": step.seconds})
+                question = dataclasses.replace(question, target_seconds=step.seconds)
             if scenario is None:
                 scenario = run.scenarios.get(run.index)
         if fresh:
@@ -203,6 +239,8 @@ class CoachApp(App[None]):
             question = self.services.question(question_id)
         except KeyError:
             return  # a draft for a question no longer in the pack
+
+        from coach.tui.screens.resume import ResumeDraftScreen
 
         def chosen(choice: str | None) -> None:
             if choice == "resume":
@@ -242,6 +280,8 @@ class CoachApp(App[None]):
                 severity="warning",
             )
             return
+
+        from coach.tui.screens.candidates import CandidateScreen
 
         def chosen(name: str | None) -> None:
             if name:
@@ -288,6 +328,8 @@ class CoachApp(App[None]):
         if self.session_run is not None:
             self.notify("A session is running: n continues it, e ends it.", title="Coach session")
             return
+
+        from coach.tui.screens.session_plan import SessionPlanScreen
 
         def chosen(plan: SessionPlan | None) -> None:
             if plan is not None:
@@ -339,10 +381,10 @@ class CoachApp(App[None]):
 
     def _on_session_result(self) -> bool:
         """True on the result of the running session's current question."""
-        run, screen = self.session_run, self.screen
-        if run is None or run.current is None or isinstance(screen, PastResultScreen):
+        run, result = self.session_run, self._new_result(self.screen)
+        if run is None or run.current is None or result is None:
             return False
-        return isinstance(screen, ResultsScreen) and screen.question.id == run.current.question_id
+        return result.question.id == run.current.question_id
 
     def _open_step(self) -> None:
         run = self.session_run
@@ -384,6 +426,8 @@ class CoachApp(App[None]):
         self.post_message(SessionFinished(summary))
 
     def on_session_finished(self, message: SessionFinished) -> None:
+        from coach.tui.screens.session_summary import SessionSummaryScreen
+
         self.session_run = None
         self._show_who()
         self.go_home()
@@ -392,6 +436,8 @@ class CoachApp(App[None]):
     # ------------------------------------------------------------------ history and lab
 
     def action_history(self) -> None:
+        from coach.tui.screens.history import HistoryScreen
+
         practice = self.services.practice
         if practice is None or isinstance(self.screen, HistoryScreen):
             return
@@ -399,6 +445,8 @@ class CoachApp(App[None]):
         self.push_screen(HistoryScreen(self.services, practice))
 
     def action_rubric_lab(self) -> None:
+        from coach.tui.screens.lab import LabScreen
+
         if isinstance(self.screen, LabScreen):
             return
         self.go_home()
@@ -414,14 +462,19 @@ class CoachApp(App[None]):
     # ------------------------------------------------------------------ actions
 
     def action_help(self) -> None:
+        from coach.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_home(self) -> None:
-        if isinstance(self.screen, AnswerScreen):
-            self.screen.action_leave()
-        else:
-            self.go_home()
+        if imported("answer"):
+            from coach.tui.screens.answer import AnswerScreen
+
+            if isinstance(self.screen, AnswerScreen):
+                self.screen.action_leave()
+                return
+        self.go_home()
 
     def action_random_drill(self) -> None:
         self.go_home()
@@ -439,9 +492,12 @@ class CoachApp(App[None]):
         super().action_help_quit()
 
     def save_drafts(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, AnswerScreen) and screen.is_mounted:
-                screen.stage_draft()
+        if imported("answer"):
+            from coach.tui.screens.answer import AnswerScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, AnswerScreen) and screen.is_mounted:
+                    screen.stage_draft()
         self.services.drafts.flush()
 
     def terminate(self, signum: int = signal.SIGTERM) -> None:
@@ -501,36 +557,7 @@ class CoachApp(App[None]):
                 "A scenario prompt for the highlighted question",
                 screen.action_draw_scenario,
             )
-        if isinstance(screen, HistoryScreen):
-            yield SystemCommand(
-                "Coach's note", "Add a note to the highlighted attempt (n)", screen.action_note
-            )
-            yield SystemCommand(
-                "Filters", "Filter by candidate, question, date (f)", screen.action_filters
-            )
-        if isinstance(screen, LabScreen):
-            yield SystemCommand(
-                "Open labels file", "Type a path and press Enter (o)", screen.action_open
-            )
-            if screen.lab is not None:
-                yield SystemCommand(
-                    "Save tuned rubric",
-                    "Write the moved numbers to a new file (ctrl+s)",
-                    screen.action_save,
-                )
-                yield SystemCommand(
-                    "Reset rubric numbers", "Back to the rubric as loaded (0)", screen.action_reset
-                )
-                yield SystemCommand(
-                    "Threshold or weight", "Switch what + and - move (w)", screen.action_toggle_mode
-                )
-        if isinstance(screen, AnswerScreen):
-            yield SystemCommand("Submit answer", "Score the answer (ctrl+s)", screen.action_submit)
-            yield SystemCommand("Start or pause the timer", "ctrl+t", screen.action_toggle_timer)
-            yield from screen.speech_commands()
-        if isinstance(screen, ResultsScreen) and not isinstance(screen, PastResultScreen):
-            yield SystemCommand("Retry", "Answer the same question again", screen.action_retry)
-            yield SystemCommand("Next question", "Go on to the next question", screen.action_next)
+        yield from self._later_screen_commands(screen)
         for number, question in enumerate(self.services.pack.questions, start=1):
             yield SystemCommand(
                 f"Open question {number}: {question.title}",
@@ -538,6 +565,74 @@ class CoachApp(App[None]):
                 partial(self.open_question, question.id),
                 discover=False,
             )
+
+    def _later_screen_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
+        """The commands of the screens imported after the first frame, when one is showing
+        (each is looked for only once its module is imported: see `imported`)."""
+        if imported("history"):
+            from coach.tui.screens.history import HistoryScreen
+
+            if isinstance(screen, HistoryScreen):
+                yield SystemCommand(
+                    "Coach's note", "Add a note to the highlighted attempt (n)", screen.action_note
+                )
+                yield SystemCommand(
+                    "Filters", "Filter by candidate, question, date (f)", screen.action_filters
+                )
+        if imported("lab"):
+            from coach.tui.screens.lab import LabScreen
+
+            if isinstance(screen, LabScreen):
+                yield SystemCommand(
+                    "Open labels file", "Type a path and press Enter (o)", screen.action_open
+                )
+                if screen.lab is not None:
+                    yield SystemCommand(
+                        "Save tuned rubric",
+                        "Write the moved numbers to a new file (ctrl+s)",
+                        screen.action_save,
+                    )
+                    yield SystemCommand(
+                        "Reset rubric numbers",
+                        "Back to the rubric as loaded (0)",
+                        screen.action_reset,
+                    )
+                    yield SystemCommand(
+                        "Threshold or weight",
+                        "Switch what + and - move (w)",
+                        screen.action_toggle_mode,
+                    )
+        if imported("answer"):
+            from coach.tui.screens.answer import AnswerScreen
+
+            if isinstance(screen, AnswerScreen):
+                yield SystemCommand(
+                    "Submit answer", "Score the answer (ctrl+s)", screen.action_submit
+                )
+                yield SystemCommand(
+                    "Start or pause the timer", "ctrl+t", screen.action_toggle_timer
+                )
+                yield from screen.speech_commands()
+        result = self._new_result(screen)
+        if result is not None:
+            yield SystemCommand("Retry", "Answer the same question again", result.action_retry)
+            yield SystemCommand("Next question", "Go on to the next question", result.action_next)
+
+    def _new_result(self, screen: Screen[object]) -> ResultsScreen | None:
+        """`screen` if it is a results screen, unless a saved attempt's (a PastResultScreen,
+        opened from the history: retry and next are off there)."""
+        if not imported("results"):
+            return None
+        from coach.tui.screens.results import ResultsScreen
+
+        if not isinstance(screen, ResultsScreen):
+            return None
+        if imported("past_result"):
+            from coach.tui.screens.past_result import PastResultScreen
+
+            if isinstance(screen, PastResultScreen):
+                return None
+        return screen
 
 
 def create_app(
@@ -613,6 +708,9 @@ def run_app(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(f"coach: {exc}", file=sys.stderr)
             return 2
+        # The modules, the content pack and the app stay for good: out of the garbage collector's
+        # sight, the full collection that otherwise falls in the first frame does not walk them.
+        gc.freeze()
         try:
             app.run()
         finally:

@@ -11,10 +11,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 from coach.content import ContentPack
-from coach.scoring import ModelUnavailable, ScoreResult
 
-if TYPE_CHECKING:  # the scorer and the model code load in the worker, after the first paint
-    from coach.scoring import Embedder, Scorer
+if TYPE_CHECKING:  # the scoring code loads in the worker, after the first paint
+    from coach.scoring import Embedder, Scorer, ScoreResult
 
 T = TypeVar("T")
 
@@ -84,6 +83,8 @@ class Engine:
     def load(self, warm_question: str | None = None) -> ModelState:
         """Load the model (once; slow), falling back to keyword checks; then warm one question."""
         if not self._ready.is_set():
+            from coach.scoring import ModelUnavailable
+
             assert self._load_embedder is not None
             try:
                 scorer = _scorer(self.pack, self._load_embedder())

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from coach.scoring import ScoreResult
-from coach.speech import Delivery
+if TYPE_CHECKING:  # annotations: the first frame does not wait for the scoring and speech code
+    from coach.scoring import ScoreResult
+    from coach.speech import Delivery
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from coach.scoring import ScoreResult
 from coach.store import Attempt as SavedAttempt
 from coach.store import Candidate, SessionPlan
 from coach.tui.engine import ModelState
@@ -16,6 +15,7 @@ from coach.tui.practice import HistoryView, SessionRun, SessionSummary
 
 if TYPE_CHECKING:  # numpy and the calibration code load when the lab opens, not at start-up
     from coach.calibration import Lab
+    from coach.scoring import ScoreResult  # the scoring code loads after the first frame
 
 
 @dataclass

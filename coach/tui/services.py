@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from coach.content import ContentPack, Question
 from coach.tui.drafts import DraftStore
@@ -12,7 +13,9 @@ from coach.tui.engine import Engine
 from coach.tui.history import History, SessionHistory
 from coach.tui.practice import Practice
 from coach.tui.stopwatch import Clock
-from coach.tui.voice import Voice
+
+if TYPE_CHECKING:  # the speech code loads with the answer screen, not before the first frame
+    from coach.tui.voice import Voice
 
 
 @dataclass
@@ -29,7 +32,21 @@ class Services:
     # terminal loses at most this much of the answer time.
     timer_save_interval: float = 5.0
     practice: Practice | None = None  # the practice store; None: grades kept for this run only
-    voice: Voice = field(default_factory=Voice)  # the microphone (tests play audio through it)
+    _voice: Voice | None = field(default=None, init=False, repr=False)
+
+    @property
+    def voice(self) -> Voice:
+        """The microphone (tests set a stand-in that plays audio through it); made when first
+        asked for, so that the speech code is not imported before the first frame."""
+        if self._voice is None:
+            from coach.tui.voice import Voice
+
+            self._voice = Voice()
+        return self._voice
+
+    @voice.setter
+    def voice(self, voice: Voice) -> None:
+        self._voice = voice
 
     def question(self, question_id: str) -> Question:
         return self.pack.find_question(question_id)

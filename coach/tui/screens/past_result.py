@@ -4,6 +4,8 @@ delivery panel read back from the figures the store kept."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
@@ -65,7 +67,7 @@ class PastResultScreen(ResultsScreen):
         delivery = saved_delivery(attempt)
         super().__init__(
             services,
-            question.model_copy(update={"target_seconds": limit}),
+            dataclasses.replace(question, target_seconds=limit),
             attempt.answer,
             attempt.seconds_taken or 0.0,
             result_from_dict(attempt.result),
