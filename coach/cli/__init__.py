@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -82,4 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_app(args: argparse.Namespace) -> int:
     from coach.tui.app import run_app
 
-    return run_app(args)
+    code = run_app(args)
+    if any(t.name == "coach-worker" and t.is_alive() for t in threading.enumerate()):
+        # Quit while the model was still loading: onnxruntime's threads, torn down by the
+        # interpreter's exit, would abort the process ("terminate called ...", exit 134). Drafts
+        # are saved and the store is closed by now, so leave without that teardown.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,7 +40,6 @@ def _start(env: dict[str, str], apps: list[TmuxApp]) -> TmuxApp:
 
 
 def _wait_draft(env: dict[str, str], text: str, timeout: float = 15) -> None:
-    import time
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -75,6 +75,31 @@ def test_a_draft_survives_sigkill_and_ctrl_c(env: dict[str, str], app_factory: l
     app = _start(env, app_factory)
     screen = app.wait_for("unfinished answer")
     assert "ctrlc77" in screen
+
+
+def test_quitting_while_the_model_loads_exits_cleanly(
+    env: dict[str, str], app_factory: list[TmuxApp], tmp_path: Path
+) -> None:
+    """Ctrl+Q right after the first paint, with the model still loading in its worker: exit 0,
+    no abort from onnxruntime's threads at interpreter exit (it was exit 134, "terminate called
+    without an active exception")."""
+    # A cache with the model graph built, as on any start after the first: the load is then
+    # inside onnxruntime when the key comes.
+    warm = run_coach(["score", "-q", "1", "--json"], env, stdin=b"I closed 3 deals worth $90K.")
+    assert warm.code == 0, warm.err
+    status = tmp_path / "status"
+    # A shell around coach writes its exit status to a file (tmux's own report of a dead pane
+    # can lag behind or miss it).
+    app = TmuxApp(env, prefix=f"sh -c '\"$@\"; echo $? > {status}' sh")
+    app_factory.append(app)
+    deadline = time.monotonic() + 60
+    while "Scoring model: warming up" not in app.screen() and time.monotonic() < deadline:
+        time.sleep(0.01)  # quit at once: onnxruntime is loading for only a few tenths of a second
+    app.keys("C-q")
+    deadline = time.monotonic() + 60
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status.read_text().strip() == "0"
 
 
 def test_concurrent_cli_saves_lose_nothing(env: dict[str, str]) -> None:
