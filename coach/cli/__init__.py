@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -82,9 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_app(args: argparse.Namespace) -> int:
-    from coach.tui.app import run_app
+    # Importing Textual and the app makes a great many objects that all stay: collecting during
+    # the imports is wasted time before the first paint (about 25 ms). run_app turns it back on.
+    gc.disable()
+    try:
+        from coach.tui.app import run_app
 
-    code = run_app(args)
+        code = run_app(args)
+    finally:
+        gc.enable()
     if any(t.name == "coach-worker" and t.is_alive() for t in threading.enumerate()):
         # Quit while the model was still loading: onnxruntime's threads, torn down by the
         # interpreter's exit, would abort the process ("terminate called ...", exit 134). Drafts
