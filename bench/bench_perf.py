@@ -108,17 +108,43 @@ def vary(sentence: str, rng: random.Random) -> str:
     )
 
 
-def make_answer(pool: list[str], rng: random.Random, sentences: int) -> str:
-    return " ".join(vary(s, rng) for s in rng.sample(pool, sentences))
+class Sentences:
+    """Pool sentences with their figures changed, never the same sentence twice in a run: the
+    scorer keeps recent sentences in memory, so a repeat would skip the model and flatter the
+    figures (before 2026-12-02 late, half the batch's sentences were repeats)."""
+
+    def __init__(self, pool: list[str], rng: random.Random) -> None:
+        self.pool = pool
+        self.rng = rng
+        self.used: set[str] = set()
+        self.words = sorted({w for s in pool for w in re.findall(r"\b[a-z]{4,}\b", s)})
+
+    def draw(self) -> str:
+        sentence = vary(self.rng.choice(self.pool), self.rng)
+        while sentence in self.used:  # most sentences hold no figure: swap a word instead
+            sentence = self._swap_word(sentence)
+        self.used.add(sentence)
+        return sentence
+
+    def _swap_word(self, sentence: str) -> str:
+        spots = list(re.finditer(r"\b[a-z]{4,}\b", sentence))
+        if not spots:
+            return sentence + " " + self.rng.choice(self.words)
+        spot = self.rng.choice(spots)
+        return sentence[: spot.start()] + self.rng.choice(self.words) + sentence[spot.end() :]
 
 
-def typical_answers(pool: list[str], rng: random.Random, count: int) -> list[str]:
+def make_answer(source: Sentences, sentences: int) -> str:
+    return " ".join(source.draw() for _ in range(sentences))
+
+
+def typical_answers(source: Sentences, count: int) -> list[str]:
     """Answers of 140-160 words."""
     answers: list[str] = []
     while len(answers) < count:
         picked: list[str] = []
         while sum(len(s.split()) for s in picked) < 140:
-            picked.append(vary(rng.choice(pool), rng))
+            picked.append(source.draw())
         text = " ".join(picked)
         if len(text.split()) <= 160:
             answers.append(text)
@@ -356,7 +382,7 @@ def int8_effect(pack: ContentPack) -> Scorer:
     model = OnnxMiniLM()
     exact = Scorer(pack, model)
     quick = Scorer(pack, OnnxMiniLM(quantized=True))
-    sample = typical_answers(sentence_pool(), random.Random(3), 30)
+    sample = typical_answers(Sentences(sentence_pool(), random.Random(3)), 30)
     sentences = [x.text for a in sample for x in split_sentences(a)]
     tokens = sum(model.token_counts(sentences))
     print(f"({len(sentences)} sentences, {tokens / len(sentences):.1f} tokens each on average)")
@@ -414,8 +440,8 @@ def main() -> None:
 
     print(f"coach bench_perf, {time.strftime('%Y-%m-%d %H:%M')}, {machine()}")
     rng = random.Random(8)
-    pool = sentence_pool()
-    answers = typical_answers(pool, rng, 20)
+    source = Sentences(sentence_pool(), rng)
+    answers = typical_answers(source, 20)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         env = {
@@ -432,12 +458,12 @@ def main() -> None:
             section("cold start", lambda: cold_start(args.runs, env, answer_file))
         pack = load_pack(bundled_content_dir())
         scorer = prepared_scorer(pack)
-        section("warm scoring", lambda: warm_scoring(scorer, typical_answers(pool, rng, 103)))
+        section("warm scoring", lambda: warm_scoring(scorer, typical_answers(source, 103)))
         questions = [q.id for q in pack.questions]
 
         def batches(count: int) -> list[list[tuple[str, str]]]:
             return [
-                [(rng.choice(questions), make_answer(pool, rng, 5)) for _ in range(args.batch)]
+                [(rng.choice(questions), make_answer(source, 5)) for _ in range(args.batch)]
                 for _ in range(count)
             ]
 
@@ -451,10 +477,11 @@ def main() -> None:
             quick = int8_effect(pack)
             for question in pack.questions:
                 quick.prepare(question)
-            warm_scoring(quick, typical_answers(pool, rng, 103))
+            warm_scoring(quick, typical_answers(source, 103))
             batch_in_process(quick, batches(2))
+            batch_cli(batches(1)[0], {**env, "COACH_EMBEDDER": "onnx-int8"}, tmp, 2)
         if args.profile:
-            profile(scorer, typical_answers(pool, rng, 100))
+            profile(scorer, typical_answers(source, 100))
     print(f"\nload average at the end: {load_average()}")
 
 

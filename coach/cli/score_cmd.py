@@ -21,7 +21,9 @@ from coach.cli.render import render_result
 from coach.content import ContentPack
 from coach.scoring import EmptyAnswer, Scorer, ScoreResult
 
-BATCH_CHUNK = 64
+# Answers scored per model call: more sentences per call sort into batches of closer lengths, so
+# less padding (256 against 64: about 5 % more answers a second, bench/bench_perf.py).
+BATCH_CHUNK = 256
 
 
 def register(subparsers: Any) -> None:
