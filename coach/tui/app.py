@@ -11,7 +11,7 @@ import random
 import signal
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -551,13 +551,10 @@ class CoachApp(App[None]):
             "Check the rubric against hand-graded answers and tune it (l)",
             self.action_rubric_lab,
         )
-        if isinstance(screen, HomeScreen):
-            yield SystemCommand(
-                "Draw a scenario",
-                "A scenario prompt for the highlighted question",
-                screen.action_draw_scenario,
-            )
-        yield from self._later_screen_commands(screen)
+        # Each screen names its own commands (`palette_commands`) while it is showing.
+        screen_commands = getattr(screen, "palette_commands", None)
+        if screen_commands is not None:
+            yield from screen_commands()
         for number, question in enumerate(self.services.pack.questions, start=1):
             yield SystemCommand(
                 f"Open question {number}: {question.title}",
@@ -565,58 +562,6 @@ class CoachApp(App[None]):
                 partial(self.open_question, question.id),
                 discover=False,
             )
-
-    def _later_screen_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
-        """The commands of the screens imported after the first frame, when one is showing
-        (each is looked for only once its module is imported: see `imported`)."""
-        if imported("history"):
-            from coach.tui.screens.history import HistoryScreen
-
-            if isinstance(screen, HistoryScreen):
-                yield SystemCommand(
-                    "Coach's note", "Add a note to the highlighted attempt (n)", screen.action_note
-                )
-                yield SystemCommand(
-                    "Filters", "Filter by candidate, question, date (f)", screen.action_filters
-                )
-        if imported("lab"):
-            from coach.tui.screens.lab import LabScreen
-
-            if isinstance(screen, LabScreen):
-                yield SystemCommand(
-                    "Open labels file", "Type a path and press Enter (o)", screen.action_open
-                )
-                if screen.lab is not None:
-                    yield SystemCommand(
-                        "Save tuned rubric",
-                        "Write the moved numbers to a new file (ctrl+s)",
-                        screen.action_save,
-                    )
-                    yield SystemCommand(
-                        "Reset rubric numbers",
-                        "Back to the rubric as loaded (0)",
-                        screen.action_reset,
-                    )
-                    yield SystemCommand(
-                        "Threshold or weight",
-                        "Switch what + and - move (w)",
-                        screen.action_toggle_mode,
-                    )
-        if imported("answer"):
-            from coach.tui.screens.answer import AnswerScreen
-
-            if isinstance(screen, AnswerScreen):
-                yield SystemCommand(
-                    "Submit answer", "Score the answer (ctrl+s)", screen.action_submit
-                )
-                yield SystemCommand(
-                    "Start or pause the timer", "ctrl+t", screen.action_toggle_timer
-                )
-                yield from screen.speech_commands()
-        result = self._new_result(screen)
-        if result is not None:
-            yield SystemCommand("Retry", "Answer the same question again", result.action_retry)
-            yield SystemCommand("Next question", "Go on to the next question", result.action_next)
 
     def _new_result(self, screen: Screen[object]) -> ResultsScreen | None:
         """`screen` if it is a results screen, unless a saved attempt's (a PastResultScreen,

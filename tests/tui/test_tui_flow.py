@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList, TextArea
-from tui_helpers import STORY, LoopStalls, open_question, settle, text_of, type_text, visible_text
+from tui_helpers import (
+    STORY,
+    LoopStalls,
+    open_question,
+    palette_entries,
+    settle,
+    text_of,
+    type_text,
+    visible_text,
+)
 
 from coach.content import ContentPack
 from coach.scoring import Embedder, ModelUnavailable, Scorer
@@ -336,6 +345,26 @@ async def test_the_command_palette_lists_the_main_actions(make_app) -> None:
         await pilot.pause()
         assert isinstance(app.screen, AnswerScreen)
         assert app.screen.scenario in app.screen.question.scenarios
+
+
+async def test_the_palette_offers_the_showing_screens_own_commands(
+    make_app, canned_engine
+) -> None:
+    app = make_app(engine=canned_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_question(pilot, 2)
+        on_answer = await palette_entries(pilot)
+        for action in ("Submit answer", "Start or pause the timer"):
+            assert any(action in item for item in on_answer), (action, on_answer)
+        assert not any("Retry" in item for item in on_answer)
+        await type_text(pilot, STORY)
+        await pilot.press("ctrl+s")
+        await settle(pilot, "submit")
+        assert isinstance(app.screen, ResultsScreen)
+        on_result = await palette_entries(pilot)
+        for action in ("Retry", "Next question"):
+            assert any(action in item for item in on_result), (action, on_result)
+        assert not any("Submit answer" in item for item in on_result)
 
 
 async def test_a_drawn_scenario_goes_with_the_question(make_app, pack: ContentPack) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList, TextArea
-from tui_helpers import STORY, open_question, settle, text_of, type_text
+from tui_helpers import STORY, open_question, palette_entries, settle, text_of, type_text
 from tui_store import save
 
 from coach.content import ContentPack
@@ -81,6 +81,9 @@ async def test_an_attempt_is_saved_and_shows_on_home_and_in_the_history(
         assert trends.values("follow_up") == [pytest.approx(0.1)]
         assert "Follow-up" in text_of(pilot, "#weakest")  # the weakest criterion, named
         assert "Turning network" in text_of(pilot, "#weakest")  # and the weakest question
+        on_history = await palette_entries(pilot)
+        for action in ("Coach's note", "Filters"):
+            assert any(action in item for item in on_history), (action, on_history)
 
         await pilot.press("enter")  # the saved result, read-only
         await pilot.pause()
@@ -90,6 +93,8 @@ async def test_an_attempt_is_saved_and_shows_on_home_and_in_the_history(
         assert "time 1:15 of 2:00" in text_of(pilot, "#summary")
         assert past.result.criteria == canned_engine.run(lambda s: s.score(2, "")).criteria
         assert not past.check_action("retry", ()) and not past.check_action("next", ())
+        on_past = await palette_entries(pilot)
+        assert not any("Retry" in item or "Next question" in item for item in on_past), on_past
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is history

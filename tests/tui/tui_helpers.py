@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from coach.tui.app import CoachApp
 from coach.tui.screens.answer import AnswerScreen
@@ -94,3 +95,14 @@ def visible_text(widget: Widget) -> str:
     """What the widget shows on screen now (clipped to its laid-out size)."""
     width, height = widget.size
     return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+async def palette_entries(pilot: Pilot[None]) -> list[str]:
+    """The command palette's entries over the showing screen (the palette is closed again)."""
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.3)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    listed = [str(o.prompt) for o in pilot.app.screen.query_one(OptionList).options]
+    await pilot.press("escape")
+    await pilot.pause()
+    return listed

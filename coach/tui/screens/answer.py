@@ -429,6 +429,11 @@ class AnswerScreen(Screen[None]):
 
     # ------------------------------------------------------------------ speaking: state
 
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Submit answer", "Score the answer (ctrl+s)", self.action_submit)
+        yield SystemCommand("Start or pause the timer", "ctrl+t", self.action_toggle_timer)
+        yield from self.speech_commands()
+
     def speech_commands(self) -> Iterator[SystemCommand]:
         """The command palette's entries for answering aloud, as they apply now."""
         phase = self.phase

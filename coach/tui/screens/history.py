@@ -3,10 +3,11 @@ attempt's result again; a coach adds a note or a grade 1-5 to the highlighted at
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -247,6 +248,12 @@ class HistoryScreen(Screen[None]):
             )
             return
         self.app.push_screen(PastResultScreen(self.services, question, attempt))
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand(
+            "Coach's note", "Add a note to the highlighted attempt (n)", self.action_note
+        )
+        yield SystemCommand("Filters", "Filter by candidate, question, date (f)", self.action_filters)
 
     def action_note(self) -> None:
         attempt = self.table.selected

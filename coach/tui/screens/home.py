@@ -3,7 +3,9 @@ random drill, the due drill, a coach session, the history, the rubric lab."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Iterator
+
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -127,6 +129,13 @@ class HomeScreen(Screen[None]):
         question = self.question
         if question is not None:
             self.post_message(OpenQuestion(question.id, self.scenarios.get(question.id)))
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand(
+            "Draw a scenario",
+            "A scenario prompt for the highlighted question",
+            self.action_draw_scenario,
+        )
 
     def action_draw_scenario(self) -> None:
         question = self.question

@@ -9,11 +9,12 @@ that is recomputed from the kept scores in milliseconds (`coach.calibration.Lab`
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -280,6 +281,21 @@ class LabScreen(Screen[None]):
             self.lab.reset()
             self._refresh(relist=True)
             self.notify("Back to the rubric's own numbers.")
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Open labels file", "Type a path and press Enter (o)", self.action_open)
+        if self.lab is not None:
+            yield SystemCommand(
+                "Save tuned rubric",
+                "Write the moved numbers to a new file (ctrl+s)",
+                self.action_save,
+            )
+            yield SystemCommand(
+                "Reset rubric numbers", "Back to the rubric as loaded (0)", self.action_reset
+            )
+            yield SystemCommand(
+                "Threshold or weight", "Switch what + and - move (w)", self.action_toggle_mode
+            )
 
     def action_open(self) -> None:
         self.query_one("#labels-path", Input).focus()

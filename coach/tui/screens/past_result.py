@@ -5,7 +5,9 @@ delivery panel read back from the figures the store kept."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
@@ -82,6 +84,9 @@ class PastResultScreen(ResultsScreen):
 
     def _title(self) -> None:
         self.sub_title = f"Saved result: {self.question.title}"
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield from ()  # retry and next are off for a saved result
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("retry", "next"):

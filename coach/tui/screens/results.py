@@ -4,7 +4,9 @@ A spoken answer adds the delivery panel (pace, fillers, pauses, speaking time) u
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Iterator
+
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -152,6 +154,10 @@ class ResultsScreen(Screen[None]):
     def action_toggle_model(self) -> None:
         tabs = self.query_one("#compare-tabs", Tabs)
         tabs.active = "tab-yours" if tabs.active == "tab-model" else "tab-model"
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Retry", "Answer the same question again", self.action_retry)
+        yield SystemCommand("Next question", "Go on to the next question", self.action_next)
 
     def action_retry(self) -> None:
         self.post_message(OpenQuestion(self.question.id, fresh=True))
