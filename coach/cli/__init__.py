@@ -90,6 +90,9 @@ def open_app(args: argparse.Namespace) -> int:
         from coach.tui.app import run_app
 
         code = run_app(args)
+    except KeyboardInterrupt:  # Ctrl+C while starting, before the app has the terminal
+        print("coach: interrupted", file=sys.stderr)
+        return 130
     finally:
         gc.enable()
     if any(t.name == "coach-worker" and t.is_alive() for t in threading.enumerate()):

@@ -6,7 +6,11 @@ are tested in tests/store/test_store_db.py; here the same hold through the real 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pty
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -100,6 +104,26 @@ def test_quitting_while_the_model_loads_exits_cleanly(
     while not status.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert status.read_text().strip() == "0"
+
+
+def test_ctrl_c_while_the_app_starts_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
+    """Ctrl+C in the first moments, while the app still imports: "coach: interrupted", exit 130."""
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [str(COACH)], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+    )
+    os.close(child)
+    time.sleep(0.15)
+    proc.send_signal(signal.SIGINT)
+    output = b""
+    with contextlib.suppress(OSError):  # EIO once the process has exited
+        while chunk := os.read(main, 65536):
+            output += chunk
+    os.close(main)
+    assert proc.wait(timeout=30) == 130
+    text = output.decode("utf-8", "replace")
+    assert "Traceback" not in text, text
+    assert "coach: interrupted" in text or "Questions" in text, text  # a fast machine: the app
 
 
 def test_concurrent_cli_saves_lose_nothing(env: dict[str, str]) -> None:
