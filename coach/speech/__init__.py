@@ -17,7 +17,6 @@ from coach.speech.audio import SAMPLE_RATE, decode
 from coach.speech.delivery import (
     DEFAULT_FILLERS,
     Delivery,
-    Filler,
     Note,
     Pause,
     analyze,
@@ -34,6 +33,7 @@ from coach.speech.errors import (
     TranscriptionCancelled,
 )
 from coach.speech.recorder import Recorder, Recording, microphone_available
+from coach.speech.spoken_words import Filler
 from coach.speech.transcriber import load_model, transcribe
 from coach.speech.transcript import Line, Transcript, Word
 

@@ -7,7 +7,8 @@ import pytest
 from coach.content import load_pack
 from coach.locations import bundled_content_dir
 from coach.speech import DEFAULT_FILLERS, Delivery, Transcript, Word, analyze, analyze_text
-from coach.speech.delivery import find_fillers, pace_of, spoken_word_count, time_verdict
+from coach.speech.delivery import pace_of, time_verdict
+from coach.speech.spoken_words import find_fillers, spoken_word_count
 
 
 def words_at(text: str, rate_wpm: float = 140, start: float = 0.0) -> list[Word]:
