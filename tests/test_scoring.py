@@ -105,6 +105,18 @@ def test_activity_counts_are_not_metrics(scorer: Scorer) -> None:
     assert "activity_over_outcome" in result.mistake_ids()
 
 
+def test_a_result_told_without_i_or_we_is_still_the_candidates_own(scorer: Scorer) -> None:
+    """The last sentence of a first-person story is its result, pronoun or not."""
+    story = (
+        "In my last role our referrals had stalled. I set out to rebuild them. I sent each partner "
+        "a useful benchmark before asking for anything, then followed up monthly with our "
+        "marketing team. Referred pipeline rose 40% to $1.2M in two quarters."
+    )
+    metrics = scorer.score("referral-requests", story).criterion("metrics")
+    assert metrics.passed, metrics.reason
+    assert any("pipeline rose 40%" in e.text for e in metrics.evidence)
+
+
 def test_negated_follow_up_is_not_follow_up_discipline(scorer: Scorer) -> None:
     result = scorer.score("event-follow-up", NEGATED)
     follow_up = result.criterion("follow_up")
