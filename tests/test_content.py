@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -201,3 +203,66 @@ def test_content_check_takes_the_content_flag_too(pack_copy: Path) -> None:
     )
     assert bad.returncode == 2
     assert "did you mean 'why_asked'" in bad.stderr
+
+
+# ---------------------------------------------------------------- the parsed-data cache
+
+LOAD_AND_REPORT = """
+import sys
+from pathlib import Path
+from coach.content import load_pack
+pack = load_pack(Path(sys.argv[1]))
+print("yaml read" if "yaml" in sys.modules else "from cache")
+print([q.title for q in pack.questions])
+"""
+
+
+def test_an_unchanged_pack_loads_again_without_reading_its_yaml(
+    pack_copy: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "COACH_CACHE_DIR": str(tmp_path / "cache")}
+
+    def start() -> list[str]:
+        command = [sys.executable, "-c", LOAD_AND_REPORT, str(pack_copy)]
+        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return out.stdout.splitlines()
+
+    first, second = start(), start()
+    assert first[0] == "yaml read" and second[0] == "from cache"
+    assert first[1] == second[1]
+    _replace(pack_copy / "questions.yaml", "title:", "title: Edited")
+    assert start()[0] == "yaml read"
+
+
+def test_an_edit_is_seen_at_once_even_at_the_same_size(
+    pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    title = load_pack(pack_copy).questions[0].title
+    changed = title[::-1]  # same length, so the file keeps its size
+    _replace(pack_copy / "questions.yaml", title, changed)
+    assert load_pack(pack_copy).questions[0].title == changed
+
+
+def test_cached_data_the_checks_refuse_gives_way_to_the_yaml(
+    pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after an upgrade whose checks are stricter: the YAML is read again, and a real
+    problem is reported with its line."""
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    expected = load_pack(pack_copy)
+    (copy,) = (tmp_path / "cache" / "content").glob("*.json")
+    stored = json.loads(copy.read_text(encoding="utf-8"))
+    stored["data"][0]["questions"][0]["id"] = "Not An Id!"
+    copy.write_text(json.dumps(stored), encoding="utf-8")
+    assert load_pack(pack_copy) == expected
+
+
+def test_a_cache_folder_that_cannot_be_written_does_not_stop_loading(
+    pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("COACH_CACHE_DIR", str(blocker))
+    assert [q.id for q in load_pack(pack_copy).questions] == EXPECTED_IDS
+    assert [q.id for q in load_pack(pack_copy).questions] == EXPECTED_IDS

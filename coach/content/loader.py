@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from coach.content import data_cache
 from coach.content.models import (
     Criterion,
     Mistake,
@@ -126,18 +128,39 @@ def load_pack(root: Path, rubrics: Path | None = None) -> ContentPack:
         raise ContentError(root, None, "", "expected a content directory holding questions.yaml")
     rubric_root = root if rubrics is None else Path(rubrics)
     rubric_dir = root / "rubrics" if rubrics is None else Path(rubrics)
-    questions_path = inside_pack(root, root / "questions.yaml")
-    rubric_path = inside_pack(rubric_root, rubric_dir / SHARED_RUBRIC)
-    bank = validate(load_yaml(questions_path), QuestionBank)
-    rubric = validate(load_yaml(rubric_path), Rubric)
+    extra_dir = rubric_dir / "questions"
+    paths = [
+        inside_pack(root, root / "questions.yaml"),
+        inside_pack(rubric_root, rubric_dir / SHARED_RUBRIC),
+        *(inside_pack(rubric_root, p) for p in sorted(extra_dir.glob("*.yaml"))),
+    ]
+    cached = data_cache.read(paths)
+    if cached is not None:
+        from_cache = dict(zip(paths, cached, strict=True))
+        try:
+            return _build(root, paths, lambda path: LoadedYaml(path, from_cache[path], {}))
+        except ContentError:
+            pass  # data the checks have grown stricter for: the YAML gives the error its line
+    loaded: list[LoadedYaml] = []
+
+    def read(path: Path) -> LoadedYaml:
+        loaded.append(load_yaml(path))
+        return loaded[-1]
+
+    pack = _build(root, paths, read)
+    data_cache.write(paths, [file.data for file in loaded])
+    return pack
+
+
+def _build(root: Path, paths: list[Path], read: Callable[[Path], LoadedYaml]) -> ContentPack:
+    """The pack from its files (questions, shared rubric, question rubrics), validated in order."""
+    questions_path, rubric_path, *extra_paths = paths
+    bank = validate(read(questions_path), QuestionBank)
+    rubric = validate(read(rubric_path), Rubric)
     ids = [q.id for q in bank.questions]
     question_rubrics: dict[str, QuestionRubric] = {}
-    digest = hashlib.sha256()
-    for path in (questions_path, rubric_path):
-        digest.update(path.read_bytes())
-    extra_dir = rubric_dir / "questions"
-    for path in sorted(extra_dir.glob("*.yaml")) if extra_dir.is_dir() else []:
-        loaded = load_yaml(inside_pack(rubric_root, path))
+    for path in extra_paths:
+        loaded = read(path)
         addition = validate(loaded, QuestionRubric)
         if addition.question not in ids:
             raise ContentError(
@@ -147,6 +170,8 @@ def load_pack(root: Path, rubrics: Path | None = None) -> ContentPack:
                 f"unknown question {addition.question!r}{did_you_mean(addition.question, ids)}",
             )
         question_rubrics[addition.question] = addition
+    digest = hashlib.sha256()
+    for path in paths:
         digest.update(path.read_bytes())
     return ContentPack(
         root=root,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 Loc = tuple[str | int, ...]
 
@@ -52,6 +53,8 @@ class DuplicateKey(Exception):
 
 
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+    import yaml
+
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -84,14 +87,16 @@ def read_text(path: Path) -> str:
         raise ContentError(path, line, "", "file is not valid UTF-8 text") from None
 
 
-# libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure-Python one.
-# Either way only plain YAML types are built: a `!!python/...` tag is an error.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
     """Parse once: the node tree (for line numbers) and the plain data built from it."""
-    loader = SafeLoader(text)
+    # Imported here: a start whose content pack comes from the cache (coach.content.data_cache)
+    # does not need PyYAML at all, and importing it costs about 10 ms.
+    import yaml
+
+    # libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure-Python
+    # one. Either way only plain YAML types are built: a `!!python/...` tag is an error.
+    safe_loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = safe_loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -102,6 +107,8 @@ def compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
 
 def load_yaml(path: Path) -> LoadedYaml:
     """Read YAML with the safe loader only and keep a map of key paths to line numbers."""
+    import yaml
+
     text = read_text(path)
     try:
         node, data = compose_and_construct(text)
