@@ -12,9 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -25,81 +23,35 @@ from textual.worker import get_current_worker
 
 from coach.content import ContentError, ContentPack, load_pack
 from coach.locations import bundled_content_dir, drafts_dir
-from coach.store import DEFAULT_CANDIDATE, SessionPlan, Store, StoreError, open_store
+from coach.store import DEFAULT_CANDIDATE, Store, StoreError, open_store
+from coach.tui.candidate_switch import CandidateSwitching
 from coach.tui.drafts import DraftStore
 from coach.tui.engine import Engine, ModelState
-from coach.tui.history import History, SessionHistory, due_questions
-from coach.tui.messages import (
-    CandidateSwitched,
-    ModelLoaded,
-    OpenQuestion,
-    SessionFinished,
-    SessionStarted,
-    StoreProblem,
-)
-from coach.tui.practice import Practice, SessionRun, due_plan
+from coach.tui.history import History, SessionHistory
+from coach.tui.messages import ModelLoaded, OpenQuestion, StoreProblem
+from coach.tui.palette import app_commands
+from coach.tui.practice import Practice, SessionRun
 from coach.tui.screens.home import HomeScreen
 from coach.tui.services import Services
+from coach.tui.session_flow import SessionFlow
+from coach.tui.startup import LATER_SCREENS, freeze_heap
+from coach.tui.startup import imported as imported  # part of this module's interface too
 from coach.tui.stopwatch import Clock
 from coach.tui.threads import DaemonThreadExecutor
 
-if TYPE_CHECKING:  # the app imports the screens other than home where it opens them
-    from coach.tui.screens.results import ResultsScreen
-
 SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
-
-# The first frame needs the home screen only: the app imports every other screen where it opens
-# it, and after the first frame a worker imports these in the background (`warm_up_screens`),
-# so that the first Enter, h or l does not wait for them either.
-LATER_SCREENS = (
-    "answer",
-    "results",
-    "past_result",
-    "history",
-    "lab",
-    "help",
-    "resume",
-    "candidates",
-    "session_plan",
-    "session_summary",
-)
-
-
-def imported(screen_module: str) -> bool:
-    """Whether `coach.tui.screens.<screen_module>` is imported yet.
-
-    A check such as "is an answer screen open?" asks this first rather than import the screen's
-    module for nothing: until its module is imported, no such screen can be open.
-    """
-    return f"coach.tui.screens.{screen_module}" in sys.modules
-
-
-_heap_frozen = False
-
-
-def freeze_heap() -> None:
-    """Move the loaded model's objects out of the garbage collector's sight.
-
-    Otherwise a full collection walks the whole model (0.5 s or more on a small machine), and it
-    can fall on the UI thread in the middle of typing. Once per process: what is loaded then
-    stays for good.
-    """
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
-        gc.freeze()
-
 
 STORE_ACTIONS = ("history", "switch_candidate", "new_candidate", "coach_session", "drill_due")
 SESSION_ACTIONS = ("continue_session", "end_session")
 
 
-class CoachApp(App[None]):
+class CoachApp(SessionFlow, CandidateSwitching, App[None]):
     """Home -> answer -> results; the model loads in a worker after the first paint.
 
-    With the practice store (`services.practice`): history, candidates, coach sessions and the
-    due drill. A running coach session lives here (`session_run`): "next" on one of its results
-    goes on to its next question, and after the last one to the session summary.
+    With the practice store (`services.practice`): history, candidates (`CandidateSwitching`),
+    coach sessions and the due drill (`SessionFlow`). A running coach session lives here
+    (`session_run`): "next" on one of its results goes on to its next question, and after the
+    last one to the session summary. The command palette's entries are in `palette`.
     """
 
     CSS_PATH = "app.tcss"
@@ -253,7 +205,7 @@ class CoachApp(App[None]):
 
         self.push_screen(ResumeDraftScreen(draft, question), chosen)
 
-    # ------------------------------------------------------------------ candidates and title
+    # ------------------------------------------------------------------ title
 
     def _show_who(self) -> None:
         """The candidate (and the session's progress) in the header, on every screen."""
@@ -269,169 +221,8 @@ class CoachApp(App[None]):
             self.session_label = ""
         self.title = " · ".join(parts)
 
-    def action_switch_candidate(self, add: bool = False) -> None:
-        practice = self.services.practice
-        if practice is None:
-            return
-        if self.session_run is not None:
-            self.notify(
-                "A coach session is running: end it first (e on the home screen).",
-                title="Candidate",
-                severity="warning",
-            )
-            return
-
-        from coach.tui.screens.candidates import CandidateScreen
-
-        def chosen(name: str | None) -> None:
-            if name:
-                self.switch_candidate(name)
-
-        screen = CandidateScreen(practice)
-        self.push_screen(screen, chosen)
-        if add:
-            self.call_after_refresh(screen.action_add)
-
-    def action_new_candidate(self) -> None:
-        self.action_switch_candidate(add=True)
-
-    @work(thread=True, exclusive=True, group="candidate")
-    def switch_candidate(self, name: str) -> None:
-        practice = self.services.practice
-        assert practice is not None
-        try:
-            practice.switch(name)
-        except StoreError as exc:
-            self.post_message(StoreProblem(str(exc), "Candidate"))
-            return
-        self.post_message(CandidateSwitched(practice.candidate))
-
-    def on_candidate_switched(self, message: CandidateSwitched) -> None:
-        self._show_who()
-        self.notify(f"Practising as {message.name}.", title="Candidate")
-        self._refresh_home()
-
-    def _refresh_home(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.refresh_status()
-
     def on_store_problem(self, message: StoreProblem) -> None:
         self.notify(message.reason, title=message.title, severity="error", timeout=12)
-
-    # ------------------------------------------------------------------ coach sessions
-
-    def action_coach_session(self) -> None:
-        practice = self.services.practice
-        if practice is None:
-            return
-        if self.session_run is not None:
-            self.notify("A session is running: n continues it, e ends it.", title="Coach session")
-            return
-
-        from coach.tui.screens.session_plan import SessionPlanScreen
-
-        def chosen(plan: SessionPlan | None) -> None:
-            if plan is not None:
-                self.start_session(plan)
-
-        self.push_screen(SessionPlanScreen(practice), chosen)
-
-    def action_drill_due(self) -> None:
-        if self.services.practice is None:
-            return
-        if self.session_run is not None:
-            self.notify("A session is running: n continues it, e ends it.", title="Drill due")
-            return
-        try:
-            due = due_questions(self.services.history)
-        except StoreError as exc:
-            self.notify(str(exc), title="Drill due", severity="error")
-            return
-        if not due:
-            self.notify(
-                "Nothing is due today: every question you practised is scheduled later.",
-                title="Drill due",
-            )
-            return
-        self.start_session(due_plan(len(due)))
-
-    @work(thread=True, exclusive=True, group="session")
-    def start_session(self, plan: SessionPlan) -> None:
-        practice = self.services.practice
-        assert practice is not None
-        try:
-            run = practice.start_session(plan, self.services.rng)
-        except StoreError as exc:
-            self.post_message(StoreProblem(str(exc), "Coach session"))
-            return
-        self.post_message(SessionStarted(run))
-
-    def on_session_started(self, message: SessionStarted) -> None:
-        run = message.run
-        self.session_run = run
-        self._show_who()
-        count = len(run.steps)
-        self.notify(
-            f"{count} question{'s' if count != 1 else ''}, each with its time limit. "
-            "After each result, n goes on; e on the home screen ends the session.",
-            title=f"Session {run.name}",
-        )
-        self._open_step()
-
-    def _on_session_result(self) -> bool:
-        """True on the result of the running session's current question."""
-        run, result = self.session_run, self._new_result(self.screen)
-        if run is None or run.current is None or result is None:
-            return False
-        return result.question.id == run.current.question_id
-
-    def _open_step(self) -> None:
-        run = self.session_run
-        if run is None or run.current is None:
-            return
-        question = self.services.question(run.current.question_id)
-        if run.index not in run.scenarios:
-            run.scenarios[run.index] = self.services.draw_scenario(question)
-        self.open_question(question.id, run.scenarios[run.index])
-
-    def next_in_session(self) -> None:
-        run = self.session_run
-        if run is None:
-            return
-        if run.advance() is None:
-            self.action_end_session()
-            return
-        self._show_who()
-        self._open_step()
-
-    def action_continue_session(self) -> None:
-        if self.session_run is not None:
-            self._open_step()
-
-    def action_end_session(self) -> None:
-        run = self.session_run
-        if run is not None:
-            self.finish_session(run)
-
-    @work(thread=True, exclusive=True, group="session")
-    def finish_session(self, run: SessionRun) -> None:
-        practice = self.services.practice
-        assert practice is not None
-        try:
-            summary = practice.finish_session(run)
-        except StoreError as exc:
-            self.post_message(StoreProblem(str(exc), "Coach session"))
-            return
-        self.post_message(SessionFinished(summary))
-
-    def on_session_finished(self, message: SessionFinished) -> None:
-        from coach.tui.screens.session_summary import SessionSummaryScreen
-
-        self.session_run = None
-        self._show_who()
-        self.go_home()
-        self.push_screen(SessionSummaryScreen(message.summary))
 
     # ------------------------------------------------------------------ history and lab
 
@@ -507,77 +298,7 @@ class CoachApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "How the practice flow works, and the keys", self.action_help)
-        yield SystemCommand("Home", "Back to the list of questions", self.action_home)
-        yield SystemCommand(
-            "Random drill",
-            "Practise a random question with a scenario prompt",
-            self.action_random_drill,
-        )
-        if self.services.practice is not None:
-            yield SystemCommand(
-                "History", "Your attempts, trends and weakest spots (h)", self.action_history
-            )
-            yield SystemCommand(
-                "Drill due",
-                "Practise the questions due today, most overdue first (d)",
-                self.action_drill_due,
-            )
-            if self.session_run is None:
-                yield SystemCommand(
-                    "Coach session",
-                    "Run a saved plan, n random questions or due first, then a summary (p)",
-                    self.action_coach_session,
-                )
-                yield SystemCommand(
-                    "Switch candidate", "Practise as someone else (c)", self.action_switch_candidate
-                )
-                yield SystemCommand(
-                    "New candidate", "Add someone to practise as", self.action_new_candidate
-                )
-            else:
-                yield SystemCommand(
-                    "Continue session",
-                    "Back to the session's current question (n on home)",
-                    self.action_continue_session,
-                )
-                yield SystemCommand(
-                    "End session",
-                    "Finish now and see the session summary (e on home)",
-                    self.action_end_session,
-                )
-        yield SystemCommand(
-            "Rubric lab",
-            "Check the rubric against hand-graded answers and tune it (l)",
-            self.action_rubric_lab,
-        )
-        # Each screen names its own commands (`palette_commands`) while it is showing.
-        screen_commands = getattr(screen, "palette_commands", None)
-        if screen_commands is not None:
-            yield from screen_commands()
-        for number, question in enumerate(self.services.pack.questions, start=1):
-            yield SystemCommand(
-                f"Open question {number}: {question.title}",
-                question.question,
-                partial(self.open_question, question.id),
-                discover=False,
-            )
-
-    def _new_result(self, screen: Screen[object]) -> ResultsScreen | None:
-        """`screen` if it is a results screen, unless a saved attempt's (a PastResultScreen,
-        opened from the history: retry and next are off there)."""
-        if not imported("results"):
-            return None
-        from coach.tui.screens.results import ResultsScreen
-
-        if not isinstance(screen, ResultsScreen):
-            return None
-        if imported("past_result"):
-            from coach.tui.screens.past_result import PastResultScreen
-
-            if isinstance(screen, PastResultScreen):
-                return None
-        return screen
+        yield from app_commands(self, screen)
 
 
 def create_app(
