@@ -84,15 +84,26 @@ class PhraseIndex:
             if len(key) > 1:
                 vocabulary.setdefault("".join(key), key)
         self._vocabulary = vocabulary
-        self._choices = [w for w in vocabulary if len(w) >= MIN_FUZZY_CHARS]
+        self._fuzzy_words = [w for w in vocabulary if len(w) >= MIN_FUZZY_CHARS]
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+        self._choices = lru_cache(maxsize=None)(self._choices_for_length)
+
+    def _choices_for_length(self, size: int) -> list[str]:
+        """The vocabulary words that can reach `fuzzy_ratio` against a token of `size` letters.
+        fuzz.ratio is 200 * common / (a + b) with common <= min(a, b), so a word much shorter or
+        longer cannot; leaving those out halves the time of a look-up and changes no match (the
+        order is kept, so even a tie goes to the same word)."""
+        ratio = self.fuzzy_ratio
+        shortest = size * ratio / (200 - ratio) - 1e-9
+        longest = size * (200 - ratio) / ratio + 1e-9
+        return [word for word in self._fuzzy_words if shortest <= len(word) <= longest]
 
     def _correct_uncached(self, token: str) -> tuple[str, ...]:
         """Map a misspelt or run-together token onto the rubric's vocabulary."""
         if token in self._vocabulary or len(token) < MIN_FUZZY_CHARS or not token.isalpha():
             return self._vocabulary.get(token, (token,))
         match = process.extractOne(
-            token, self._choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_ratio
+            token, self._choices(len(token)), scorer=fuzz.ratio, score_cutoff=self.fuzzy_ratio
         )
         return self._vocabulary[match[0]] if match else (token,)
 
