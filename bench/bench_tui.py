@@ -5,7 +5,8 @@
 First paint: `coach` is started in a pseudo-terminal (100x30) with a fresh history and drafts
 folder; the time is taken from the start of the process to the first output that draws the
 question list (its "Questions" border title). A minimal Textual app that draws "Questions" is
-timed the same way, as the floor on this machine. Typing: the app runs in process under Textual's
+timed the same way, as the floor on this machine, and so is a plain Textual app with the home
+screen's widgets (the floor for a screen like it). Typing: the app runs in process under Textual's
 Pilot with the real model loading in its worker; each key press is timed until the app has
 handled it and repainted, first while the model loads, then while the live check rescores a
 growing answer. Each figure is printed as median, min and max.
@@ -41,6 +42,32 @@ class Minimal(App[None]):
 
 
 Minimal().run()
+"""
+# The floor for a screen like coach's home: the same Textual widgets, none of coach's code.
+HOME_LIKE_APP = """\
+from textual.app import App
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+
+
+class HomeLike(App[None]):
+    CSS = "ListView { border: round $accent; height: 14; }"
+    BINDINGS = [Binding(key, "bell", f"key {key}") for key in "abcdefghij"]
+
+    def compose(self):
+        yield Header()
+        yield Static("model status")
+        yield Static("session status")
+        items = ListView(*[ListItem(Label(f"{i}. A question about networking")) for i in range(10)])
+        items.border_title = "Questions"
+        yield items
+        with VerticalScroll():
+            yield Static("The question and its scenario. " * 20)
+        yield Footer(compact=True)
+
+
+HomeLike().run()
 """
 ANSWER = (
     "At a payments startup I was the first partnerships hire and we had no distributor contacts. "
@@ -163,14 +190,19 @@ def main() -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         minimal = tmp / "minimal_app.py"
         minimal.write_text(MINIMAL_APP)
+        home_like = tmp / "home_like_app.py"
+        home_like.write_text(HOME_LIKE_APP)
         first_paint(env)  # the first start writes the history file; not a user's everyday start
         first_paint(env, args=(str(minimal),))
-        paints, floor = [], []
-        for _ in range(args.runs):  # in turns, so that both see the same load on the machine
+        first_paint(env, args=(str(home_like),))
+        paints, floor, widgets = [], [], []
+        for _ in range(args.runs):  # in turns, so that all see the same load on the machine
             paints.append(first_paint(env))
             floor.append(first_paint(env, args=(str(minimal),)))
+            widgets.append(first_paint(env, args=(str(home_like),)))
         print(summary("first paint of the question list after start", paints, " s"))
         print(summary("  floor: a minimal Textual app drawing one Static", floor, " s"))
+        print(summary("  floor: a plain Textual app with the home screen's widgets", widgets, " s"))
         median = statistics.median(paints)
         verdict = "meets" if median <= TARGET_PAINT_S else "MISSES"
         print(f"  target <= {TARGET_PAINT_S} s: {verdict} the target")
