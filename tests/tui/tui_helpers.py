@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from textual.command import CommandPalette
@@ -10,6 +11,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import OptionList, Static, TextArea
+from textual.worker import WorkerCancelled
 
 from coach.tui.app import CoachApp
 from coach.tui.screens.answer import AnswerScreen
@@ -32,10 +34,18 @@ def coach(pilot: Pilot[None]) -> CoachApp:
 
 
 async def settle(pilot: Pilot[None], *groups: str) -> None:
-    """Let timers fire, then wait for the workers of `groups` (never the model loader)."""
+    """Let timers fire, then wait until no worker of `groups` is left to run.
+
+    A live check replaced by a newer one (an exclusive group) ends cancelled, which is normal
+    here; a worker that started meanwhile is waited for too. Only `groups`: never the model
+    loader unless asked (an empty list would make Textual wait for every worker)."""
     await pilot.pause(0.15)
     app = pilot.app
-    await app.workers.wait_for_complete([w for w in app.workers if w.group in groups])
+    while busy := [w for w in app.workers if w.group in groups and not w.is_finished]:
+        for worker in busy:
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
+        await pilot.pause()
     await pilot.pause()
 
 
