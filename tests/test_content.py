@@ -110,6 +110,12 @@ CASES = [
         "target_seconds: 5 #",
         ["questions[0].target_seconds", "expected a number from 15 to 900 (got 5)"],
     ),
+    (
+        "rubrics/networking.yaml",
+        "fuzzy_ratio: 88",
+        "fuzzy_ratio: 8",
+        ["grading.fuzzy_ratio", "expected a number from 50 to 100 (got 8)"],
+    ),
     ("questions.yaml", "- id: build-network", "- id: Build Network", ["lowercase letters"]),
     ("questions.yaml", "version: 1", "version: 2", ["version: expected 1 (got 2)"]),
     ("questions.yaml", "    title: ", "    title: 12 #", ["title: expected text (got 12)"]),

@@ -294,6 +294,8 @@ def _kind(value: Any) -> str:
 
 def _got(value: Any) -> str:
     """What the data held instead: the value when short, else its kind."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a whole number checked as a float: "got 8", as the file has it
     if isinstance(value, str | int | float) and len(repr(value)) < 60:
         return f" (got {value!r})"
     return f", got {_kind(value)}"
