@@ -177,6 +177,15 @@ def test_huge_answer_is_truncated_and_still_scored(scorer: Scorer) -> None:
     assert any("first 1500 words" in note for note in result.notes)
 
 
+@pytest.mark.parametrize("copies", [2, 40, 3500])
+def test_a_line_pasted_many_times_scores_no_better_than_once(scorer: Scorer, copies: int) -> None:
+    line = "I closed deals worth 1M dollars."
+    once = scorer.score("convert-opportunities", line)
+    pasted = scorer.score("convert-opportunities", " ".join([line] * copies))
+    assert once.off_topic and pasted.off_topic
+    assert pasted.grade <= once.grade
+
+
 def test_keyword_only_scoring_works_without_the_model(keyword_scorer: Scorer) -> None:
     result = keyword_scorer.score("build-network", STRONG)
     assert result.semantic is False

@@ -327,7 +327,9 @@ class Analysis:
             model_similarity = (
                 float(vector @ self.p.model_vector) if self.p.model_vector is not None else 0.0
             )
-        terms = sum(len(self.p.topic_terms.matches(f.hits)) for f in self.facts)
+        # A sentence said again word for word adds no topic: a line pasted 250 times is one line.
+        distinct = {" ".join(f.tokens): f for f in self.facts}.values()
+        terms = sum(len(self.p.topic_terms.matches(f.hits)) for f in distinct)
         if vector is not None and self.p.topic_vector is not None:
             off_topic = topic < grading.off_topic_threshold or (
                 topic < grading.off_topic_soft_threshold and terms < grading.off_topic_min_terms
