@@ -21,7 +21,7 @@ from coach.locations import bundled_content_dir
 from coach.scoring import MiniLM, ModelUnavailable, Scorer
 from coach.scoring.embedding import Embedder, content_texts, default_embedder
 from coach.scoring.embedding_cache import CachingEmbedder, EmbeddingStore, text_key
-from coach.scoring.onnx_embedder import GRAPH_VERSION, OnnxMiniLM, OnnxUnavailable
+from coach.scoring.onnx_embedder import GRAPH_VERSION, PACK_TOKENS, OnnxMiniLM, OnnxUnavailable
 from coach.scoring.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +144,13 @@ def test_onnx_embeddings_match_sentence_transformers(
     # batch composition must not matter: one at a time gives the same vectors
     single = np.stack([onnx.encode([t])[0] for t in texts[:12]])
     np.testing.assert_allclose(single, ours[:12], atol=1e-5)
+    # nor packing: a short input shares rows (one text sees only itself), a long one does not
+    assert sum(onnx.token_counts(texts)) > PACK_TOKENS
+    short = [i for i, t in enumerate(texts) if onnx.token_counts([t])[0] <= 40][:20]
+    assert len(short) >= 15 and sum(onnx.token_counts([texts[i] for i in short])) <= PACK_TOKENS
+    packed = onnx.encode([texts[i] for i in short])
+    np.testing.assert_allclose(packed, ours[short], atol=1e-5)
+    assert np.sum(packed * reference[short], axis=1).min() >= 0.999
 
 
 def test_onnx_scores_match_sentence_transformers_on_calibration(

@@ -32,8 +32,15 @@ from coach.scoring.embedding import MODEL_PACKAGE, model_path
 from coach.scoring.errors import ModelUnavailable
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-GRAPH_VERSION = 1  # bump whenever the graph builder changes: old cached graphs are then ignored
+GRAPH_VERSION = 2  # bump whenever the graph builder changes: old cached graphs are then ignored
 DIM = 384
+# A short input (one answer, a few) has its texts packed into rows of at most ROW_TOKENS tokens,
+# all in one run; a longer one goes one text a row, TEXTS_PER_RUN rows of similar length a run.
+# Packing wins where there are few texts (no padding, one run instead of three), but its
+# attention grows with the square of the row, so in bulk one text a row is faster.
+ROW_TOKENS = 256
+PACK_TOKENS = 1024
+TEXTS_PER_RUN = 32
 HASHED_FILES = (
     "model.safetensors",
     "config.json",
@@ -219,9 +226,12 @@ def build_graph(
 ) -> bytes:
     """BertModel's last hidden state as an ONNX model (bytes).
 
-    Inputs: input_ids and attention_mask, int32 [batch, seq], right-padded. Output: hidden, float
-    [batch, seq, 384]. token_type_ids are always 0 here, so the type-0 embedding is folded into the
-    position embeddings. `quantized` runs the dense layers in int8 (weights per column, activations
+    Several texts share a row (see `_rows`): inputs are input_ids and position_ids, int32 [batch,
+    seq], right-padded, and which token may attend to which, block-diagonal (a token sees its own
+    text only): attention_mask, int32 [batch, seq, seq], or for the int8 variant attention_bias,
+    float [batch, 1, seq, seq] (0 or -10000). Output: hidden, float [batch, seq, 384].
+    token_type_ids are always 0 here, so the type-0 embedding is folded into the position
+    embeddings. `quantized` runs the dense layers in int8 (weights per column, activations
     per batch, onnxruntime's DynamicQuantizeMatMul): about twice as fast, not quite the same vectors.
     """
     ms = "com.microsoft"
@@ -270,6 +280,8 @@ def build_graph(
                 "",
                 init("emb_gamma", tensors[emb + "LayerNorm.weight"]),
                 init("emb_beta", tensors[emb + "LayerNorm.bias"]),
+                "",
+                "position_ids",
             ],
             ["h0", "mask_count"],  # the kernel insists on its second output
             ms,
@@ -286,7 +298,7 @@ def build_graph(
             split = init(f"l{i}_split", np.array([DIM, DIM, DIM], dtype=np.int64))
             parts = [f"l{i}_q", f"l{i}_k", f"l{i}_v"]
             nodes.append(_node("Split", [qkv, split], parts, axis=-1))
-            inputs = [*parts, "", "attention_mask"]
+            inputs = [*parts, "", "", "attention_bias"]
             nodes.append(_node("MultiHeadAttention", inputs, [f"l{i}_ctx"], ms, num_heads=heads))
         else:
             qkv_w = np.concatenate([tensors[n + ".weight"].T for n in names], axis=1)
@@ -309,7 +321,12 @@ def build_graph(
     graph += _field_str(2, "all-MiniLM-L6-v2")
     graph += b"".join(_field_bytes(5, t) for t in inits)
     graph += _field_bytes(11, _value_info("input_ids", _INT32, ["batch", "seq"]))
-    graph += _field_bytes(11, _value_info("attention_mask", _INT32, ["batch", "seq"]))
+    graph += _field_bytes(11, _value_info("position_ids", _INT32, ["batch", "seq"]))
+    if quantized:
+        mask_info = _value_info("attention_bias", _FLOAT, ["batch", 1, "seq", "seq"])
+        graph += _field_bytes(11, mask_info)
+    else:
+        graph += _field_bytes(11, _value_info("attention_mask", _INT32, ["batch", "seq", "seq"]))
     graph += _field_bytes(12, _value_info("hidden", _FLOAT, ["batch", "seq", DIM]))
     opsets = _field_bytes(8, _field_str(1, "") + _field_int(2, 17))
     opsets += _field_bytes(8, _field_str(1, ms) + _field_int(2, 1))
@@ -338,6 +355,27 @@ def build_model(root: Path, quantized: bool = False) -> bytes:
 
 
 # ---------------------------------------------------------------- the embedder
+
+
+def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
+    """Texts (by index) packed into rows of at most `capacity` tokens, or one longer text alone.
+
+    Each row takes the longest text left, then the shortest ones while they fit, so rows come out
+    nearly full and are sorted longest first. Packing is what keeps the model busy on real tokens:
+    padding texts to a common length costs as much as real tokens, and many small runs cost
+    onnxruntime's set-up each time (a 150-word answer goes in one run, not three)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    rows: list[list[int]] = []
+    low, high = 0, len(order) - 1
+    while low <= high:
+        row, used = [order[high]], lengths[order[high]]
+        high -= 1
+        while low <= high and used + lengths[order[low]] <= capacity:
+            row.append(order[low])
+            used += lengths[order[low]]
+            low += 1
+        rows.append(row)
+    return rows
 
 
 def _batches(lengths: Sequence[int], limit: int, waste: float = 0.15) -> Iterator[list[int]]:
@@ -378,14 +416,12 @@ class OnnxMiniLM:
     def __init__(
         self,
         cache: Path | None = None,
-        batch_size: int = 32,
         threads: int | None = None,
         root: str | Path | None = None,
         quantized: bool = False,
     ) -> None:
         self.quantized = quantized
         self.backend = "onnx-int8" if quantized else "onnx"
-        self.batch_size = batch_size
         self.threads = threads or default_threads()
         self._cache = cache
         self._root = Path(root) if root is not None else None
@@ -400,7 +436,8 @@ class OnnxMiniLM:
     def cache_key(self) -> str:
         """What the embeddings depend on: the backend and the model files."""
         self.load()
-        return f"{self.name}/{self.backend}/{self.fingerprint[:16]}"
+        # The graph version too: the int8 variant's vectors move a little with how texts are run.
+        return f"{self.name}/{self.backend}/g{GRAPH_VERSION}/{self.fingerprint[:16]}"
 
     def load(self) -> None:
         with self._lock:
@@ -473,17 +510,41 @@ class OnnxMiniLM:
         self.load()
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = [len(e.ids) for e in encodings]
+        if sum(lengths) <= PACK_TOKENS:
+            runs = [_rows(lengths, ROW_TOKENS)]
+        else:
+            runs = [[[text] for text in batch] for batch in _batches(lengths, TEXTS_PER_RUN)]
         out = np.empty((len(texts), DIM), dtype=np.float32)
-        for rows in _batches(lengths, self.batch_size):
-            width = lengths[rows[0]]
-            ids = np.zeros((len(rows), width), dtype=np.int32)
-            mask = np.zeros((len(rows), width), dtype=np.int32)
-            for j, row in enumerate(rows):
-                ids[j, : lengths[row]] = encodings[row].ids
-                mask[j, : lengths[row]] = 1
-            (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-            # sentence-transformers' mean pooling over real tokens, then L2 normalisation
-            summed = np.einsum("bs,bsd->bd", mask.astype(np.float32), hidden)
-            mean = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9).astype(np.float32)
-            out[rows] = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+        for rows in runs:
+            self._encode_rows(rows, encodings, lengths, out)
         return out
+
+    def _encode_rows(
+        self, rows: list[list[int]], encodings: list[Any], lengths: list[int], out: np.ndarray
+    ) -> None:
+        width = max(sum(lengths[i] for i in row) for row in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int32)
+        positions = np.zeros((len(rows), width), dtype=np.int32)
+        segment = np.full((len(rows), width), -1, dtype=np.int32)  # -1: padding
+        spans: list[tuple[int, int, int, int]] = []  # text, row, start, end
+        for r, row in enumerate(rows):
+            start = 0
+            for text in row:
+                end = start + lengths[text]
+                ids[r, start:end] = encodings[text].ids
+                positions[r, start:end] = np.arange(lengths[text])
+                segment[r, start:end] = text
+                spans.append((text, r, start, end))
+                start = end
+        same_text = segment[:, :, None] == segment[:, None, :]
+        feeds = {"input_ids": ids, "position_ids": positions}
+        if self.quantized:
+            bias = np.where(same_text, np.float32(0), np.float32(-10000))
+            feeds["attention_bias"] = bias[:, None]
+        else:
+            feeds["attention_mask"] = same_text.astype(np.int32)
+        (hidden,) = self._session.run(None, feeds)
+        # sentence-transformers' mean pooling over each text's tokens, then L2 normalisation
+        for text, r, start, end in spans:
+            mean = hidden[r, start:end].mean(axis=0)
+            out[text] = mean / max(float(np.linalg.norm(mean)), 1e-12)
