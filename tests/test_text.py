@@ -80,6 +80,8 @@ def numbers(pack: ContentPack) -> NumberClassifier:
         ("I went to 40 events and collected 500 cards.", {"activity"}),
         ("I have 9,000 LinkedIn followers.", {"activity"}),
         ("I sent 200 emails after the show.", {"activity"}),
+        ("I chose three trade shows out of twelve by the pipeline each produced.", {"activity"}),
+        ("We won 7 out of 9 deals we pitched.", {"impact"}),
         ("In 2023 I joined a tier 1 partner council.", {"neutral"}),
         ("One of my partners introduced me.", set()),
     ],

@@ -89,6 +89,11 @@ class NumberClassifier:
             return "neutral"
         if match.group("cur") or match.group("money"):
             return "impact"
+        if before[-2:] == ["out", "of"]:
+            # "three trade shows out of twelve by the pipeline...": twelve counts the shows
+            kind = self._context_kind(before[:-2], [])
+            if kind is not None:
+                return kind
         kind = self._context_kind(before, after)
         if kind is not None:
             return kind
