@@ -28,6 +28,10 @@ _NUMBER = re.compile(
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 WINDOW = 8
+TIME_UNITS = frozenset(
+    stems("minutes hours days weeks months quarters years minute hour day week month quarter year")
+)
+TIME_WINDOW = 4
 CONTEXT_CHARS = 160  # enough for WINDOW words either side
 
 
@@ -89,6 +93,11 @@ class NumberClassifier:
             return "neutral"
         if match.group("cur") or match.group("money"):
             return "impact"
+        if after[:1] and after[0] in TIME_UNITS:
+            # "within two quarters", "48 hours later": how long, not how much, unless an impact
+            # word leads up to it ("cut the cycle to 75 days", "saved 10 hours a week")
+            near = self._nearest(before[-TIME_WINDOW:], self.impact, from_end=True)
+            return "impact" if near is not None else "neutral"
         if before[-2:] == ["out", "of"]:
             # "three trade shows out of twelve by the pipeline...": twelve counts the shows
             kind = self._context_kind(before[:-2], [])
