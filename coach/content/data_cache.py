@@ -31,11 +31,11 @@ def _folder() -> Path:
     return cache_dir() / "content"
 
 
-def _signature(paths: Sequence[Path]) -> str:
+def _signature(paths: Sequence[Path], blobs: Sequence[bytes]) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
-    for path in paths:
+    for path, blob in zip(paths, blobs, strict=True):
         digest.update(f"\0{path}\0".encode())
-        digest.update(path.read_bytes())
+        digest.update(blob)
     return digest.hexdigest()
 
 
@@ -44,10 +44,11 @@ def _copy_path(paths: Sequence[Path]) -> Path:
     return _folder() / f"{hashlib.sha256(where.encode()).hexdigest()[:24]}.json"
 
 
-def read(paths: Sequence[Path]) -> list[Any] | None:
-    """The data of `paths`, in order, if a copy of exactly these unchanged files exists."""
+def read(paths: Sequence[Path], blobs: Sequence[bytes]) -> list[Any] | None:
+    """The data of `paths` (whose bytes are `blobs`), in order, if a copy of exactly these
+    files exists."""
+    signature = _signature(paths, blobs)
     try:
-        signature = _signature(paths)
         stored = json.loads(_copy_path(paths).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
@@ -57,11 +58,11 @@ def read(paths: Sequence[Path]) -> list[Any] | None:
     return data if isinstance(data, list) and len(data) == len(paths) else None
 
 
-def write(paths: Sequence[Path], data: Sequence[Any]) -> None:
+def write(paths: Sequence[Path], blobs: Sequence[bytes], data: Sequence[Any]) -> None:
     """Keep the data of `paths` for the next start, if JSON holds it exactly (YAML dates or
     number keys would come back different, so such a pack is simply not cached)."""
     try:
-        text = json.dumps({"signature": _signature(paths), "data": list(data)})
+        text = json.dumps({"signature": _signature(paths, blobs), "data": list(data)})
         if json.loads(text)["data"] != list(data):
             return
         folder = _folder()

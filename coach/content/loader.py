@@ -134,11 +134,18 @@ def load_pack(root: Path, rubrics: Path | None = None) -> ContentPack:
         inside_pack(rubric_root, rubric_dir / SHARED_RUBRIC),
         *(inside_pack(rubric_root, p) for p in sorted(extra_dir.glob("*.yaml"))),
     ]
-    cached = data_cache.read(paths)
+    try:
+        blobs = [path.read_bytes() for path in paths]
+    except OSError:  # a missing or unreadable file: load_yaml words the error
+        blobs = []
+    content_hash = hashlib.sha256(b"".join(blobs)).hexdigest()[:16]
+    cached = data_cache.read(paths, blobs) if blobs else None
     if cached is not None:
         from_cache = dict(zip(paths, cached, strict=True))
         try:
-            return _build(root, paths, lambda path: LoadedYaml(path, from_cache[path], {}))
+            return _build(
+                root, paths, lambda path: LoadedYaml(path, from_cache[path], {}), content_hash
+            )
         except ContentError:
             pass  # data the checks have grown stricter for: the YAML gives the error its line
     loaded: list[LoadedYaml] = []
@@ -147,12 +154,14 @@ def load_pack(root: Path, rubrics: Path | None = None) -> ContentPack:
         loaded.append(load_yaml(path))
         return loaded[-1]
 
-    pack = _build(root, paths, read)
-    data_cache.write(paths, [file.data for file in loaded])
+    pack = _build(root, paths, read, content_hash)
+    data_cache.write(paths, blobs, [file.data for file in loaded])
     return pack
 
 
-def _build(root: Path, paths: list[Path], read: Callable[[Path], LoadedYaml]) -> ContentPack:
+def _build(
+    root: Path, paths: list[Path], read: Callable[[Path], LoadedYaml], content_hash: str
+) -> ContentPack:
     """The pack from its files (questions, shared rubric, question rubrics), validated in order."""
     questions_path, rubric_path, *extra_paths = paths
     bank = validate(read(questions_path), QuestionBank)
@@ -170,13 +179,10 @@ def _build(root: Path, paths: list[Path], read: Callable[[Path], LoadedYaml]) ->
                 f"unknown question {addition.question!r}{did_you_mean(addition.question, ids)}",
             )
         question_rubrics[addition.question] = addition
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
     return ContentPack(
         root=root,
         questions=tuple(bank.questions),
         rubric=rubric,
         question_rubrics=question_rubrics,
-        content_hash=digest.hexdigest()[:16],
+        content_hash=content_hash,
     )

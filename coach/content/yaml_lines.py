@@ -53,7 +53,7 @@ class DuplicateKey(Exception):
 
 
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
-    import yaml
+    import yaml  # already loaded by load_yaml: a dictionary look-up
 
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
