@@ -54,7 +54,7 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
     last one to the session summary. The command palette's entries are in `palette`.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/home.tcss"]
     TITLE = "coach"
     BINDINGS = [
         Binding("f1", "help", "Help", show=False),
@@ -75,12 +75,15 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         loop.set_default_executor(DaemonThreadExecutor())  # where @work(thread=True) runs
-        # Pushed rather than returned from get_default_screen: Textual 8 skips the CSS_PATH of a
-        # default screen.
-        self.push_screen(HomeScreen(self.services))
         if self.handle_signals:
             for sig in SIGNALS:
                 loop.add_signal_handler(sig, self.terminate, sig)
+
+    def get_default_screen(self) -> Screen[None]:
+        # The home screen's CSS comes with the app's (CSS_PATH): Textual does not read the
+        # CSS_PATH of a default screen, and pushing home over an empty default screen instead
+        # cost the first paint some 60 ms (a second screen laid out, every style parsed again).
+        return HomeScreen(self.services)
 
     def on_unmount(self) -> None:
         if self.handle_signals:
@@ -180,7 +183,7 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
 
     def go_home(self) -> None:
         self.save_drafts()
-        while len(self.screen_stack) > 1 and not isinstance(self.screen_stack[-1], HomeScreen):
+        while len(self.screen_stack) > 1:  # home is the bottom screen
             self.pop_screen()
 
     def _offer_draft(self, question_id: str) -> None:

@@ -32,7 +32,9 @@ def model_line(state: ModelState, problem: str) -> Content:
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
+    """The app's default screen. Its `home.tcss` is read with the app's CSS (`CoachApp.CSS_PATH`):
+    Textual reads no CSS_PATH of a default screen."""
+
     BINDINGS = [
         Binding("s", "draw_scenario", "Scenario"),
         Binding("r", "random_drill", "Random"),
