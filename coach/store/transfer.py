@@ -24,8 +24,7 @@ from coach.store.db import latest_version
 from coach.store.errors import ImportFormatError, InvalidValue, StoreError
 from coach.store.models import MODES, Attempt, Session
 from coach.store.plans import plan_from_dict
-from coach.store.store import (
-    Store,
+from coach.store.rows import (
     check_name,
     from_ts,
     insert_attempt,
@@ -33,6 +32,7 @@ from coach.store.store import (
     steps_to_json,
     to_ts,
 )
+from coach.store.store import Store
 
 FORMAT = "coach-export"
 FORMAT_VERSION = 1
