@@ -36,6 +36,8 @@ from coach.content import ContentPack, load_pack  # noqa: E402
 from coach.locations import bundled_content_dir  # noqa: E402
 from coach.scoring import Scorer  # noqa: E402
 from coach.scoring.embedding import content_texts, default_embedder  # noqa: E402
+from coach.scoring.embedding_cache import CachingEmbedder  # noqa: E402
+from coach.scoring.onnx_embedder import OnnxMiniLM  # noqa: E402
 from coach.scoring.text import split_sentences  # noqa: E402
 
 PYTHON = sys.executable
@@ -382,12 +384,10 @@ def profile(scorer: Scorer, answers: list[str]) -> None:
     print("\n".join(line for line in text.getvalue().splitlines() if line.strip())[:6000])
 
 
-def int8_effect(pack: ContentPack) -> Scorer:
+def int8_effect(pack: ContentPack) -> None:
     """Every grade, criterion, STAR part and mistake of the calibration sets that the int8 option
     changes, against the exact ONNX path (itself equal to sentence-transformers)."""
     import yaml
-
-    from coach.scoring.onnx_embedder import OnnxMiniLM
 
     model = OnnxMiniLM()
     exact = Scorer(pack, model)
@@ -428,7 +428,6 @@ def int8_effect(pack: ContentPack) -> Scorer:
         )
         for change in changes:
             print(f"    {change}")
-    return quick
 
 
 def section(title: str, run: Callable[[], object]) -> None:
@@ -487,7 +486,10 @@ def main() -> None:
             section("memory", lambda: peak_memory(env, answers[0], tmp))
         if args.int8:
             print(f"\n== int8 option (COACH_EMBEDDER=onnx-int8)  (load average {load_average()})")
-            quick = int8_effect(pack)
+            int8_effect(pack)
+            # As the app has the option: behind the memory of recent sentences, empty (the
+            # calibration answers scored above share sentences with the warm answers).
+            quick = Scorer(pack, CachingEmbedder(OnnxMiniLM(quantized=True), None))
             for question in pack.questions:
                 quick.prepare(question)
             warm_scoring(quick, warm_answers)
