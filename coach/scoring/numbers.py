@@ -32,6 +32,11 @@ TIME_UNITS = frozenset(
     stems("minutes hours days weeks months quarters years minute hour day week month quarter year")
 )
 TIME_WINDOW = 4
+# "in two quarters", "within 48 hours": a duration, not a result, unless it is time saved
+DURATION_WORDS = frozenset(stems("in within over after during inside across for"))
+TIME_SAVED = frozenset(
+    stems("cut cuts reduce reduced shorten shortened shorter save saved faster quicker halved down")
+)
 CONTEXT_CHARS = 160  # enough for WINDOW words either side
 
 
@@ -94,8 +99,12 @@ class NumberClassifier:
         if match.group("cur") or match.group("money"):
             return "impact"
         if after[:1] and after[0] in TIME_UNITS:
-            # "within two quarters", "48 hours later": how long, not how much, unless an impact
-            # word leads up to it ("cut the cycle to 75 days", "saved 10 hours a week")
+            # "48 hours later": how long, not how much, unless an impact word leads up to it
+            # ("cut the cycle to 75 days", "saved 10 hours a week"). After "in" or "within" the
+            # impact word before it is another figure's ("$300K of pipeline in two quarters"):
+            # only time saved makes that span a result ("reduced response time to within a day").
+            if before[-1:] and before[-1] in DURATION_WORDS:
+                return "impact" if TIME_SAVED.intersection(before) else "neutral"
             near = self._nearest(before[-TIME_WINDOW:], self.impact, from_end=True)
             return "impact" if near is not None else "neutral"
         if before[-2:] == ["out", "of"]:
