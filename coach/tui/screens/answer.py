@@ -25,8 +25,9 @@ from coach.tui.drafts import Draft
 from coach.tui.engine import ModelState
 from coach.tui.history import Attempt
 from coach.tui.messages import AnswerScored, LiveScored, ScoringFailed
-from coach.tui.screens.answer_speech import SpeakingScreen, has_words
+from coach.tui.screens.answer_speech import SpeakingScreen
 from coach.tui.screens.results import ResultsScreen
+from coach.tui.screens.speech_transcription import has_words
 from coach.tui.services import Services
 from coach.tui.stopwatch import Stopwatch, format_seconds
 from coach.tui.widgets.answer_timer import AnswerTimer
