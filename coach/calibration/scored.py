@@ -206,8 +206,9 @@ class ScoredSet:
         overall = 100.0 * earned / np.maximum(possible, 1e-9) - (penalties * mistakes).sum(axis=1)
         overall = np.where(self.off_topic[pick], np.minimum(overall, p.off_topic_cap), overall)
         overall = np.clip(overall, 0.0, 100.0)
-        grade = grades_for(overall, p.cutoffs)
-        # An off-topic answer is scored as above, then reported with no criterion or part shown.
+        grade = np.where(self.off_topic[pick], 1, grades_for(overall, p.cutoffs))
+        # An off-topic answer is scored as above, then reported as grade 1 with no criterion or
+        # part shown.
         passed[self.off_topic[pick], :] = False
         labels = np.concatenate([passed, mistakes], axis=1)
         return Machine(labels=labels, overall=overall, grade=grade)

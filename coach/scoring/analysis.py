@@ -350,7 +350,8 @@ class Analysis:
         if off_topic:
             overall = min(overall, grading.off_topic_cap)
         overall = max(0.0, min(100.0, overall))
-        grade = 1 + sum(overall >= cut for cut in grading.cutoffs)
+        # Off topic is grade 1 whatever it earned: the cap keeps its score low, not its grade.
+        grade = 1 if off_topic else 1 + sum(overall >= cut for cut in grading.cutoffs)
         if off_topic:
             criteria = {key: _off_topic(c) for key, c in criteria.items()}
             star = {
