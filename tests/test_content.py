@@ -116,6 +116,12 @@ CASES = [
         "fuzzy_ratio: 8",
         ["grading.fuzzy_ratio", "expected a number from 50 to 100 (got 8)"],
     ),
+    (
+        "rubrics/networking.yaml",
+        "no_result_max_grade: 3",
+        "no_result_max_grade: 6",
+        ["grading.no_result_max_grade", "expected a number from 1 to 5 (got 6)"],
+    ),
     ("questions.yaml", "- id: build-network", "- id: Build Network", ["lowercase letters"]),
     ("questions.yaml", "version: 1", "version: 2", ["version: expected 1 (got 2)"]),
     ("questions.yaml", "    title: ", "    title: 12 #", ["title: expected text (got 12)"]),

@@ -97,6 +97,22 @@ def test_off_topic_answer_is_flagged(scorer: Scorer) -> None:
     assert result.grade == 1
 
 
+def test_a_story_without_a_result_stops_at_grade_3(scorer: Scorer) -> None:
+    story = (
+        "At a payments startup I was the first partnerships hire and we had no distributor "
+        "contacts. My goal was $500K of partner-sourced pipeline in a year. I introduced three "
+        "controllers to an auditor they needed before asking for anything, and I kept in touch "
+        "every month."
+    )
+    result = scorer.score("build-network", story)
+    assert not result.star["result"].present
+    assert result.overall >= 58  # enough for grade 4 by the cut-offs alone
+    assert result.grade == 3
+    assert any(note.startswith("no result: the grade stops at 3") for note in result.notes)
+    ending = " We closed 4 deals worth $620K through those controllers within the year."
+    assert scorer.score("build-network", story + ending).grade >= 4
+
+
 def test_activity_counts_are_not_metrics(scorer: Scorer) -> None:
     result = scorer.score("build-network", ACTIVITY)
     metrics = result.criterion("metrics")

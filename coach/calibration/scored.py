@@ -51,6 +51,7 @@ class Params:
     model_answer_weight: float
     talking_points_weight: float
     off_topic_cap: float
+    no_result_max_grade: int = 5
 
     @classmethod
     def from_rubric(cls, rubric: Rubric) -> Params:
@@ -66,6 +67,7 @@ class Params:
             model_answer_weight=rubric.grading.model_answer_weight,
             talking_points_weight=rubric.grading.talking_points_weight,
             off_topic_cap=rubric.grading.off_topic_cap,
+            no_result_max_grade=rubric.grading.no_result_max_grade,
         )
 
     def with_threshold(self, item: str, value: float) -> Params:
@@ -207,6 +209,7 @@ class ScoredSet:
         overall = np.where(self.off_topic[pick], np.minimum(overall, p.off_topic_cap), overall)
         overall = np.clip(overall, 0.0, 100.0)
         grade = np.where(self.off_topic[pick], 1, grades_for(overall, p.cutoffs))
+        grade = np.where(passed[:, result], grade, np.minimum(grade, p.no_result_max_grade))
         # An off-topic answer is scored as above, then reported as grade 1 with no criterion or
         # part shown.
         passed[self.off_topic[pick], :] = False
@@ -334,4 +337,5 @@ def describe(params: Params) -> dict[str, Any]:
         "model_answer_weight": params.model_answer_weight,
         "talking_points_weight": params.talking_points_weight,
         "off_topic_cap": params.off_topic_cap,
+        "no_result_max_grade": params.no_result_max_grade,
     }

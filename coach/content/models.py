@@ -203,6 +203,7 @@ class Grading:
     off_topic_soft_threshold: float = spec(default=0.6, ge=-1, le=1)
     off_topic_min_terms: int = spec(default=3, ge=0)
     off_topic_cap: float = spec(ge=0, le=100)
+    no_result_max_grade: int = spec(default=3, ge=1, le=5)  # the grade of a story without a result
     model_answer_weight: float = spec(ge=0)
     talking_points_weight: float = spec(ge=0)
     talking_point_threshold: float = spec(ge=-1, le=1)

@@ -352,6 +352,10 @@ class Analysis:
         overall = max(0.0, min(100.0, overall))
         # Off topic is grade 1 whatever it earned: the cap keeps its score low, not its grade.
         grade = 1 if off_topic else 1 + sum(overall >= cut for cut in grading.cutoffs)
+        # A story with no result is not a STAR answer, however well the rest is told.
+        capped = not star["result"].present and grade > grading.no_result_max_grade
+        if capped:
+            grade = grading.no_result_max_grade
         if off_topic:
             criteria = {key: _off_topic(c) for key, c in criteria.items()}
             star = {
@@ -365,6 +369,11 @@ class Analysis:
             notes.append(f"only the first {grading.max_words} words were scored")
         if off_topic:
             notes.append("the answer does not address this question")
+        if capped:
+            notes.append(
+                f"no result: the grade stops at {grading.no_result_max_grade} until the story "
+                "says how it ended"
+            )
         if not order_ok:
             notes.append("the STAR parts come out of order; tell the story situation to result")
         return ScoreResult(
