@@ -51,7 +51,7 @@ class Params:
     model_answer_weight: float
     talking_points_weight: float
     off_topic_cap: float
-    no_result_max_grade: int = 5
+    no_result_max_grade: int  # a story without a result earns at most this grade
 
     @classmethod
     def from_rubric(cls, rubric: Rubric) -> Params:

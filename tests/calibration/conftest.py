@@ -115,6 +115,7 @@ def base_params() -> Params:
         model_answer_weight=6.0,
         talking_points_weight=6.0,
         off_topic_cap=10.0,
+        no_result_max_grade=5,  # no cap: the synthetic sets test the cut-offs alone
     )
 
 

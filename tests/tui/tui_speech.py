@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-import coach.tui.screens.answer_speech as answer_speech
+import coach.tui.screens.speech_transcription as speech_transcription
 from coach.speech import Transcript, Word
 from coach.speech.audio import SAMPLE_RATE
 from coach.tui.voice import Voice
@@ -139,7 +139,7 @@ class HeldTranscription:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, timeout: float = 60) -> None:
         self.entered = threading.Event()
         self.go = threading.Event()
-        real = answer_speech.transcribe
+        real = speech_transcription.transcribe
 
         def held(audio: Any, **options: Any) -> Transcript:
             self.entered.set()
@@ -147,7 +147,7 @@ class HeldTranscription:
                 raise AssertionError("the test never released the transcription")
             return real(audio, **options)
 
-        monkeypatch.setattr(answer_speech, "transcribe", held)
+        monkeypatch.setattr(speech_transcription, "transcribe", held)
 
     def release(self) -> None:
         self.go.set()

@@ -18,8 +18,7 @@ transcription: that job, its worker and the state the flows share are in `Transc
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from textual import work
@@ -31,10 +30,7 @@ from coach.speech import (
     Recorder,
     Recording,
     SpeechError,
-    Transcript,
-    transcribe,
 )
-from coach.speech.audio import Samples
 from coach.speech.delivery import clock
 from coach.tui.drafts import Draft
 from coach.tui.screens.audio_file import AudioFileScreen
@@ -66,18 +62,6 @@ class SpeakingScreen(TranscribingScreen):
         self._heard = 0.0  # the loudest level since the meter last looked (audio thread)
         self._level_timer: Timer | None = None
         self._recording_stopwatch: Stopwatch | None = None  # runs on the recorded audio
-
-    def transcribe_audio(
-        self,
-        audio: Samples | Path,
-        *,
-        progress: Callable[[float], None],
-        cancel: threading.Event,
-        name: str | None,
-    ) -> Transcript:
-        # `transcribe` is looked up in this module when called: the tests hold a transcription
-        # by replacing `coach.tui.screens.answer_speech.transcribe`.
-        return transcribe(audio, progress=progress, cancel=cancel, name=name)
 
     # ------------------------------------------------------------------ state
 

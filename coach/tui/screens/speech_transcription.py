@@ -3,14 +3,12 @@
 Every way of answering aloud ends in a transcription (a fresh recording, an audio file, the
 recording kept from last time), so the job, its thread worker, the messages it posts back and
 the landing of the transcript in the editor sit here, under the flows in `answer_speech`, with
-the state they share (the phase, the take, the kept recording). The transcription function is
-`SpeakingScreen.transcribe_audio`: tests hold it by replacing `answer_speech.transcribe`.
+the state they share (the phase, the take, the kept recording).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -20,8 +18,12 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from coach.content import Question
-from coach.speech import Recording, SpeechError, Transcript, TranscriptionCancelled
-from coach.speech.audio import Samples
+from coach.speech import (
+    Recording,
+    SpeechError,
+    TranscriptionCancelled,
+    transcribe,
+)
 from coach.speech.delivery import clock
 from coach.tui.drafts import Draft
 from coach.tui.services import Services
@@ -94,17 +96,6 @@ class TranscribingScreen(Screen[None]):
     def _save_draft(self) -> None:
         raise NotImplementedError
 
-    def transcribe_audio(
-        self,
-        audio: Samples | Path,
-        *,
-        progress: Callable[[float], None],
-        cancel: threading.Event,
-        name: str | None,
-    ) -> Transcript:
-        """Transcribe `audio` (on the worker's thread); `SpeakingScreen` gives it."""
-        raise NotImplementedError
-
     # ------------------------------------------------------------------ state
 
     def _set_phase(self, phase: Phase) -> None:
@@ -164,7 +155,9 @@ class TranscribingScreen(Screen[None]):
 
         try:
             audio = source.samples_16k() if isinstance(source, Recording) else source
-            transcript = self.transcribe_audio(
+            # `transcribe` is looked up in this module when called: the tests hold a
+            # transcription by replacing `coach.tui.screens.speech_transcription.transcribe`.
+            transcript = transcribe(
                 audio,
                 progress=progress,
                 cancel=job.cancel,
