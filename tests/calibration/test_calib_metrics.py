@@ -18,7 +18,8 @@ from sklearn.metrics import (
 )
 
 from coach.calibration import metrics
-from coach.calibration.suggest import _kappas, _qwk_many
+from coach.calibration.suggest_cutoffs import _qwk_many
+from coach.calibration.suggest_thresholds import _kappas
 
 GRADES = [1, 2, 3, 4, 5]
 
@@ -204,7 +205,7 @@ def test_mean_figures_average_each_figure() -> None:
 def test_sign_test_matches_scipy(fixed: int, broken: int) -> None:
     from scipy.stats import binomtest
 
-    from coach.calibration.suggest import sign_test
+    from coach.calibration.suggest_thresholds import sign_test
 
     expected = (
         1.0 if fixed + broken == 0 else binomtest(fixed, fixed + broken, 0.5, "greater").pvalue
