@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from coach.content import CRITERION_IDS, STAR_PARTS
 from coach.content.models import Criterion
+from coach.scoring.grading import grade_for, is_off_topic, mark_off_topic, notes, overall_score
 from coach.scoring.mistakes import find_mistakes
 from coach.scoring.prepared import Prepared, SignalSpec, ramp, unit
 from coach.scoring.result import (
@@ -34,10 +33,6 @@ PROBE_ORDER = (
     "value_first",
     "follow_up",
 )
-
-
-def _off_topic(criterion: CriterionResult) -> CriterionResult:
-    return replace(criterion, passed=False, reason="the answer is about something else")
 
 
 class Analysis:
@@ -307,6 +302,26 @@ class Analysis:
             )
         return results
 
+    def similarities(self) -> tuple[float | None, float]:
+        """(topic, model answer): the answer's likeness to the question's topic (None when
+        semantic checks are off) and to its model answer."""
+        vector = self.answer_vector()
+        if vector is None or self.p.topic_vector is None:
+            return None, 0.0
+        topic = max(
+            float(vector @ self.p.topic_vector),
+            float(vector @ self.p.networking_vector)
+            if self.p.networking_vector is not None
+            else 0.0,
+        )
+        model = float(vector @ self.p.model_vector) if self.p.model_vector is not None else 0.0
+        return topic, model
+
+    def topic_terms(self) -> int:
+        # A sentence said again word for word adds no topic: a line pasted 250 times is one line.
+        distinct = {" ".join(f.tokens): f for f in self.facts}.values()
+        return sum(len(self.p.topic_terms.matches(f.hits)) for f in distinct)
+
     def result(self) -> ScoreResult:
         rubric = self.rubric
         grading = rubric.grading
@@ -315,67 +330,21 @@ class Analysis:
         criteria = {c: self.criterion(c, getattr(rubric.criteria, c)) for c in CRITERION_IDS}
         mistakes = find_mistakes(self, criteria)
         points = self.talking_points()
-        vector = self.answer_vector()
-        topic = model_similarity = 0.0
-        if vector is not None and self.p.topic_vector is not None:
-            topic = max(
-                float(vector @ self.p.topic_vector),
-                float(vector @ self.p.networking_vector)
-                if self.p.networking_vector is not None
-                else 0.0,
-            )
-            model_similarity = (
-                float(vector @ self.p.model_vector) if self.p.model_vector is not None else 0.0
-            )
-        # A sentence said again word for word adds no topic: a line pasted 250 times is one line.
-        distinct = {" ".join(f.tokens): f for f in self.facts}.values()
-        terms = sum(len(self.p.topic_terms.matches(f.hits)) for f in distinct)
-        if vector is not None and self.p.topic_vector is not None:
-            off_topic = topic < grading.off_topic_threshold or (
-                topic < grading.off_topic_soft_threshold and terms < grading.off_topic_min_terms
-            )
-        else:
-            off_topic = terms < grading.off_topic_min_terms
-        coverage = sum(p.covered for p in points) / max(1, len(points))
-        earned = sum(c.weight * c.score for c in criteria.values())
-        possible = sum(c.weight for c in criteria.values())
-        for part in STAR_PARTS:
-            weight = getattr(rubric.star, part).weight
-            earned += weight * (star[part].score if star[part].present else 0.0)
-            possible += weight
-        earned += grading.model_answer_weight * ramp(model_similarity, 0.25, 0.7)
-        earned += grading.talking_points_weight * coverage
-        possible += grading.model_answer_weight + grading.talking_points_weight
-        overall = 100.0 * earned / possible - sum(m.penalty for m in mistakes)
+        topic, model_similarity = self.similarities()
+        off_topic = is_off_topic(grading, topic, self.topic_terms())
+        overall = overall_score(
+            grading,
+            rubric.star,
+            criteria.values(),
+            star,
+            model_similarity,
+            coverage=sum(p.covered for p in points) / max(1, len(points)),
+            penalty=sum(m.penalty for m in mistakes),
+            off_topic=off_topic,
+        )
+        grade, capped = grade_for(grading, overall, off_topic, star["result"].present)
         if off_topic:
-            overall = min(overall, grading.off_topic_cap)
-        overall = max(0.0, min(100.0, overall))
-        # Off topic is grade 1 whatever it earned: the cap keeps its score low, not its grade.
-        grade = 1 if off_topic else 1 + sum(overall >= cut for cut in grading.cutoffs)
-        # A story with no result is not a STAR answer, however well the rest is told.
-        capped = not star["result"].present and grade > grading.no_result_max_grade
-        if capped:
-            grade = grading.no_result_max_grade
-        if off_topic:
-            criteria = {key: _off_topic(c) for key, c in criteria.items()}
-            star = {
-                part: StarPartResult(False, value.sentences, value.score)
-                for part, value in star.items()
-            }
-        notes = []
-        if self.similarity is None:
-            notes.append("semantic checks were off: the embedding model is not available")
-        if self.truncated:
-            notes.append(f"only the first {grading.max_words} words were scored")
-        if off_topic:
-            notes.append("the answer does not address this question")
-        if capped:
-            notes.append(
-                f"no result: the grade stops at {grading.no_result_max_grade} until the story "
-                "says how it ended"
-            )
-        if not order_ok:
-            notes.append("the STAR parts come out of order; tell the story situation to result")
+            criteria, star = mark_off_topic(criteria, star)
         return ScoreResult(
             question=self.p.question.id,
             overall=round(overall),
@@ -388,7 +357,7 @@ class Analysis:
             talking_points=tuple(points),
             word_count=self.word_count,
             off_topic=off_topic,
-            topic_similarity=topic,
+            topic_similarity=0.0 if topic is None else topic,
             sentences=tuple(
                 SentenceLabel(f.index, f.span.text, f.span.start, f.span.end, label, f.own)
                 for f, label in zip(self.facts, labels, strict=True)
@@ -396,7 +365,14 @@ class Analysis:
             follow_up_probe=self.probe(criteria, star, mistakes),
             semantic=self.similarity is not None or not self.facts,
             truncated=self.truncated,
-            notes=tuple(notes),
+            notes=notes(
+                grading,
+                semantic=self.similarity is not None,
+                truncated=self.truncated,
+                off_topic=off_topic,
+                capped=capped,
+                order_ok=order_ok,
+            ),
         )
 
     def probe(
