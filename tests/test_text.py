@@ -87,6 +87,8 @@ def numbers(pack: ContentPack) -> NumberClassifier:
         ("We closed deals worth 300K within two quarters.", {"impact", "neutral"}),
         ("My goal was 400K of partner-sourced pipeline in two quarters.", {"impact", "neutral"}),
         ("We reduced response time to within 24 hours.", {"impact"}),
+        ("Pipeline from events rose 35% to 2.1M.", {"impact"}),
+        ("I grew to 9,400 followers and passed 1.2 million impressions.", {"activity"}),
         ("I saved 10 hours a week for the team.", {"impact"}),
         ("In 2023 I joined a tier 1 partner council.", {"neutral"}),
         ("One of my partners introduced me.", set()),

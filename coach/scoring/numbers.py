@@ -37,6 +37,8 @@ DURATION_WORDS = frozenset(stems("in within over after during inside across for"
 TIME_SAVED = frozenset(
     stems("cut cuts reduce reduced shorten shortened shorter save saved faster quicker halved down")
 )
+LARGE_UNITS = frozenset({"m", "mm", "bn", "b", "k", "million", "billion"})
+RATE_UNITS = frozenset({"%", "percent"})
 CONTEXT_CHARS = 160  # enough for WINDOW words either side
 
 
@@ -59,6 +61,13 @@ class NumberClassifier:
             (len(window) - i - size) if from_end else i for i, size in terms.positions(window)
         ]
         return min(distances, default=None)
+
+    def _led_by_impact(self, before: list[str]) -> bool:
+        """Whether an impact word comes before every activity word: the clause is about the
+        impact ("pipeline from events rose"), not the activity ("followers grew")."""
+        impact = [start for start, _ in self.impact.positions(before)]
+        activity = [start for start, _ in self.activity.positions(before)]
+        return bool(impact) and min(impact) < min(activity, default=len(before))
 
     def _context_kind(self, before: list[str], after: list[str]) -> NumberKind | None:
         scored: list[tuple[int, int, NumberKind]] = []
@@ -113,14 +122,21 @@ class NumberClassifier:
             if kind is not None:
                 return kind
         kind = self._context_kind(before, after)
-        if kind is not None:
-            return kind
         unit = (match.group("unit") or "").lower()
         word = (match.group("word") or "").lower()
-        if unit in {"m", "mm", "bn", "b", "k", "million", "billion"} or word in {
-            "million",
-            "billion",
-        }:
+        large = unit in LARGE_UNITS or word in {"million", "billion"}
+        if (
+            kind == "activity"
+            and (large or unit in RATE_UNITS)
+            and not self.activity.contains(after[:2])  # "1.2 million impressions" counts them
+            and self._led_by_impact(before)
+        ):
+            # A rate or a sum is not a count of things done: in "pipeline from events rose 35%
+            # to 2.1M" the figures measure the pipeline, the nearer word only says where from.
+            return "impact"
+        if kind is not None:
+            return kind
+        if large:
             return "impact"
         if word in {"doubled", "tripled", "quadrupled", "halved"}:
             return "impact"
