@@ -380,7 +380,7 @@ def run_app(args: argparse.Namespace) -> int:
         # The modules, the content pack and the app stay for good: out of the garbage collector's
         # sight, the full collection that otherwise falls in the first frame does not walk them.
         gc.freeze()
-        gc.enable()  # `coach` turned it off for the imports (coach.cli.open_app)
+        gc.enable()  # `coach` turned it off for the imports (coach.cli.command.open_app)
         try:
             app.run()
         finally:

@@ -113,7 +113,13 @@ def test_ctrl_c_while_the_app_starts_is_one_line_not_a_traceback(env: dict[str, 
         [str(COACH)], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
     )
     os.close(child)
-    time.sleep(0.15)
+    # Wait until the interpreter is running coach's imports (sqlite3 comes with coach.store), not
+    # a fixed time: on a loaded machine Python's own start-up can take longer than any guess, and
+    # a key pressed then is Python's to handle, before any line of coach runs.
+    maps = Path(f"/proc/{proc.pid}/maps")
+    deadline = time.monotonic() + 30
+    while "_sqlite3" not in maps.read_text() and time.monotonic() < deadline:
+        time.sleep(0.002)
     proc.send_signal(signal.SIGINT)
     output = b""
     with contextlib.suppress(OSError):  # EIO once the process has exited
