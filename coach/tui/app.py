@@ -17,6 +17,8 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -37,6 +39,7 @@ from coach.tui.session_flow import SessionFlow
 from coach.tui.startup import LATER_SCREENS, freeze_heap
 from coach.tui.startup import imported as imported  # part of this module's interface too
 from coach.tui.stopwatch import Clock
+from coach.tui.terminal import HangUpSafeDriver
 from coach.tui.threads import DaemonThreadExecutor
 
 SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -71,6 +74,10 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
         self.session_run: SessionRun | None = None
         self.set_reactive(CoachApp.model_state, services.engine.state)
         self._show_who()
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        return HangUpSafeDriver if driver is LinuxDriver else driver
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()

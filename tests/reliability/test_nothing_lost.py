@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import pty
+import select
 import signal
 import subprocess
 import time
@@ -130,6 +131,43 @@ def test_ctrl_c_while_the_app_starts_is_one_line_not_a_traceback(env: dict[str, 
     text = output.decode("utf-8", "replace")
     assert "Traceback" not in text, text
     assert "coach: interrupted" in text or "Questions" in text, text  # a fast machine: the app
+
+
+def _read_until(fd: int, text: bytes, timeout: float = 30) -> None:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text not in seen:
+        assert time.monotonic() < deadline, f"never saw {text!r} in {seen[-500:]!r}"
+        if select.select([fd], [], [], 0.05)[0]:
+            seen += os.read(fd, 65536)
+
+
+def test_a_terminal_that_goes_away_does_not_leave_coach_hanging(env: dict[str, str]) -> None:
+    """The screen's terminal closes while the app goes on drawing (keys still arrive on the
+    other): coach used to block for good once Textual's output queue filled (an orphan process
+    holding the draft); it must still handle the hang-up, save the draft and exit."""
+    keys_main, keys = pty.openpty()
+    screen_main, screen = pty.openpty()
+    proc = subprocess.Popen(
+        [str(COACH)], stdin=keys, stdout=screen, stderr=screen, env=env, start_new_session=True
+    )
+    os.close(keys)
+    os.close(screen)
+    try:
+        _read_until(screen_main, b"Questions")
+        os.write(keys_main, b"\r")
+        _read_until(screen_main, b"Your answer")
+        os.close(screen_main)  # the terminal is gone: every write now fails (EIO)
+        for char in "I rebuilt my partner network in Singapore":  # each key a repaint
+            os.write(keys_main, char.encode())
+            time.sleep(0.02)
+        _wait_draft(env, "partner network in Singapore")
+        proc.send_signal(signal.SIGHUP)
+        assert proc.wait(timeout=30) == 128 + signal.SIGHUP
+    finally:
+        os.close(keys_main)
+        if proc.poll() is None:
+            proc.kill()
 
 
 def test_concurrent_cli_saves_lose_nothing(env: dict[str, str]) -> None:
