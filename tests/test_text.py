@@ -90,6 +90,12 @@ def numbers(pack: ContentPack) -> NumberClassifier:
         ("Pipeline from events rose 35% to 2.1M.", {"impact"}),
         ("I grew to 9,400 followers and passed 1.2 million impressions.", {"activity"}),
         ("I saved 10 hours a week for the team.", {"impact"}),
+        # A word of change says that a figure moved; the noun says what moved.
+        ("Our LinkedIn followers grew 40%.", {"activity"}),
+        ("My connections increased by 300 last year.", {"activity"}),
+        ("Revenue from LinkedIn grew 40%.", {"impact"}),
+        ("Referrals from events grew 30%.", {"impact"}),
+        ("We grew pipeline 40% through partners.", {"impact"}),
         ("In 2023 I joined a tier 1 partner council.", {"neutral"}),
         ("One of my partners introduced me.", set()),
     ],

@@ -37,6 +37,14 @@ DURATION_WORDS = frozenset(stems("in within over after during inside across for"
 TIME_SAVED = frozenset(
     stems("cut cuts reduce reduced shorten shortened shorter save saved faster quicker halved down")
 )
+# Words that say a figure changed, not what it measures: in "our followers grew 40%" the
+# followers are what grew.
+CHANGE_WORDS = frozenset(
+    stems(
+        "grew grow growth increase increased improved improve reduce reduced cut raised lift "
+        "lifted boosted rose doubled tripled jumped climbed faster shorter"
+    )
+)
 LARGE_UNITS = frozenset({"m", "mm", "bn", "b", "k", "million", "billion"})
 RATE_UNITS = frozenset({"%", "percent"})
 CONTEXT_CHARS = 160  # enough for WINDOW words either side
@@ -54,6 +62,7 @@ class NumberClassifier:
     def __init__(self, impact_terms: Sequence[str], activity_terms: Sequence[str]) -> None:
         self.impact = KeySet(impact_terms)
         self.activity = KeySet(activity_terms)
+        self.impact_measures = KeySet(keys=[k for k in self.impact.keys if k[0] not in CHANGE_WORDS])
 
     @staticmethod
     def _nearest(window: list[str], terms: KeySet, from_end: bool) -> int | None:
@@ -69,9 +78,11 @@ class NumberClassifier:
         activity = [start for start, _ in self.activity.positions(before)]
         return bool(impact) and min(impact) < min(activity, default=len(before))
 
-    def _context_kind(self, before: list[str], after: list[str]) -> NumberKind | None:
+    def _context_kind(
+        self, before: list[str], after: list[str], impact: KeySet | None = None
+    ) -> NumberKind | None:
         scored: list[tuple[int, int, NumberKind]] = []
-        for terms, kind in ((self.impact, "impact"), (self.activity, "activity")):
+        for terms, kind in ((impact or self.impact, "impact"), (self.activity, "activity")):
             for window, from_end, side in ((after, False, 0), (before, True, 1)):
                 distance = self._nearest(window, terms, from_end)
                 if distance is not None:
@@ -134,6 +145,13 @@ class NumberClassifier:
             # A rate or a sum is not a count of things done: in "pipeline from events rose 35%
             # to 2.1M" the figures measure the pipeline, the nearer word only says where from.
             return "impact"
+        if (
+            kind == "impact"
+            and self._context_kind(before, after, self.impact_measures) == "activity"
+            and not self._led_by_impact(before)
+        ):
+            # Only a word of change made it impact, and what changed is an activity count.
+            return "activity"
         if kind is not None:
             return kind
         if large:
