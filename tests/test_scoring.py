@@ -113,6 +113,28 @@ def test_a_story_without_a_result_stops_at_grade_3(scorer: Scorer) -> None:
     assert scorer.score("build-network", story + ending).grade >= 4
 
 
+@pytest.mark.parametrize(
+    ("deed", "is_action"),
+    [
+        ("I scored each event on cost per qualified opportunity with marketing.", True),
+        ("I then dropped seven shows that had produced no qualified opportunities.", True),
+        ("I wanted every event to pay for itself in qualified opportunities.", False),
+    ],
+)
+def test_what_i_did_is_the_action_whatever_the_verb(
+    scorer: Scorer, deed: str, is_action: bool
+) -> None:
+    """A deed of one's own in the past tense is an action, not only the verbs the rubric lists;
+    a wish ("I wanted") is not."""
+    story = (
+        "Last year our events budget had grown to 400K with no clear return. My goal was to "
+        f"prove which shows paid off. {deed} Pipeline from events rose 35% to 2.1M."
+    )
+    action = scorer.score("event-roi", story).star["action"]
+    assert action.present is is_action
+    assert any(deed in s.text for s in action.sentences) is is_action
+
+
 def test_activity_counts_are_not_metrics(scorer: Scorer) -> None:
     result = scorer.score("build-network", ACTIVITY)
     metrics = result.criterion("metrics")

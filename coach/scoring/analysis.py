@@ -131,6 +131,8 @@ class Analysis:
         for part in STAR_PARTS:
             spec = self.p.signals[f"part:{part}"]
             cue = bool(self.p.part_cues[part].matches(fact.hits))
+            if part == "action":
+                cue = cue or fact.deed  # "I scored each event ...": any deed of one's own
             if self.similarity is None:
                 score = 0.7 * cue
             else:

@@ -105,6 +105,52 @@ SUBJECTS = frozenset(
         "customer",
     ]
 )
+# Past-tense verbs after "I" that tell a state, a wish or a discovery, not something done:
+# "I wanted to", "I noticed that", "I was asked".
+NOT_DEEDS = frozenset(
+    [
+        "was",
+        "had",
+        "did",
+        "knew",
+        "thought",
+        "felt",
+        "saw",
+        "heard",
+        "found",
+        "meant",
+        "understood",
+        "became",
+        "came",
+        "got",
+        "wanted",
+        "needed",
+        "hoped",
+        "noticed",
+        "realized",
+        "realised",
+        "learned",
+        "believed",
+        "liked",
+        "loved",
+        "enjoyed",
+        "expected",
+        "assumed",
+        "wondered",
+        "decided",
+        "planned",
+        "intended",
+        "aimed",
+        "tried",
+        "inherited",
+        "struggled",
+        "failed",
+        "missed",
+        "lacked",
+    ]
+)
+# Words that may stand between "I" and its verb: "I then called", "I personally ran".
+DEED_ADVERBS = frozenset(["also", "then", "personally", "first", "quickly", "immediately", "finally"])
 # A sentence where this share of the words are rubric phrases is a buzzword pile, not a sentence.
 BUZZ_SHARE = 0.2
 # English sentences are about a third articles, prepositions, conjunctions and auxiliaries; twelve
@@ -197,6 +243,7 @@ class SentenceFacts:
     list_like: bool  # a run of buzzwords rather than a sentence
     negated: bool  # holds a negation that is not cancelled ("never miss" is not one)
     weakness: bool = False  # admits a weakness ("I'm not great at follow-up")
+    deed: bool = False  # says what "I" did, in the past tense ("I scored each event ...")
 
     @property
     def eligible(self) -> bool:
@@ -247,6 +294,7 @@ class SentenceReader:
             or (len(w) > 4 and w.endswith("ed") and i > 0 and raw[i - 1] in SUBJECTS)
             for i, w in enumerate(raw)
         )
+        deed = any(_is_deed(raw, i) for i in range(1, len(raw)))
         lecture_cue = self.lecture_keys.contains(tokens)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
         lead = [t for t in tokens if t[0].isalnum() and t not in LEAD_INS]
@@ -288,6 +336,7 @@ class SentenceReader:
             list_like=list_like,
             negated=negated,
             weakness=self.weakness_keys.contains(tokens),
+            deed=deed,
         )
 
     def _negation(self, tokens: tuple[str, ...]) -> bool:
@@ -296,3 +345,14 @@ class SentenceReader:
             if after not in CANCELLERS:
                 return True
         return False
+
+
+def _is_deed(raw: list[str], i: int) -> bool:
+    """Whether word `i` is a past-tense verb of doing with "I" as its subject."""
+    word = raw[i]
+    if word in NOT_DEEDS or not (word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))):
+        return False
+    subject = i - 1
+    if raw[subject] in DEED_ADVERBS and subject > 0:
+        subject -= 1
+    return raw[subject] == "i"
