@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,14 +21,15 @@ from coach.content.models import (
 )
 from coach.content.schema import Invalid, did_you_mean, field_names, parse
 from coach.content.yaml_lines import ContentError, LoadedYaml, format_loc, load_yaml
+from coach.record import Record, record
 
 Model = TypeVar("Model")
 
 SHARED_RUBRIC = "networking.yaml"
 
 
-@dataclass(frozen=True)
-class ContentPack:
+@record
+class ContentPack(Record):
     root: Path
     questions: tuple[Question, ...]
     rubric: Rubric

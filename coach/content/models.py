@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from coach.content.schema import Problem, model, spec
+from coach.record import Record
 
 StarPart = Literal["situation", "task", "action", "result"]
 STAR_PARTS: tuple[StarPart, ...] = ("situation", "task", "action", "result")
@@ -24,13 +25,13 @@ ALL_IDS: tuple[str, ...] = (*CRITERION_IDS, *STAR_PARTS, *MISTAKE_IDS)
 
 
 @model
-class TalkingPoint:
+class TalkingPoint(Record):
     text: str = spec(non_empty=True)
     keywords: list[str] = spec(factory=list)
 
 
 @model
-class ModelAnswer:
+class ModelAnswer(Record):
     situation: str = spec(non_empty=True)
     task: str = spec(non_empty=True)
     action: str = spec(non_empty=True)
@@ -41,7 +42,7 @@ class ModelAnswer:
 
 
 @model
-class Question:
+class Question(Record):
     id: str = spec(
         pattern=r"[a-z0-9][a-z0-9-]*",
         pattern_hint="lowercase letters, digits and dashes, like 'event-roi'",
@@ -66,7 +67,7 @@ class Question:
 
 
 @model
-class QuestionBank:
+class QuestionBank(Record):
     version: Literal[1] = 1
     questions: list[Question] = spec(min_length=1)
 
@@ -82,7 +83,7 @@ class QuestionBank:
 
 
 @model
-class Semantic:
+class Semantic(Record):
     """How a cosine similarity maps to a 0-1 score: `low` and below is 0, `high` and above is 1."""
 
     low: float = spec(ge=-1, le=1)
@@ -94,7 +95,7 @@ class Semantic:
 
 
 @model
-class Signal:
+class Signal(Record):
     """What a criterion, STAR part or mistake looks for in a sentence."""
 
     exemplars: list[str] = spec(factory=list)
@@ -142,7 +143,7 @@ class Mistake(Signal):
 
 
 @model
-class Criteria:
+class Criteria(Record):
     metrics: Criterion
     outcome_focus: Criterion
     value_first: Criterion
@@ -150,7 +151,7 @@ class Criteria:
 
 
 @model
-class Parts:
+class Parts(Record):
     situation: PartRubric
     task: PartRubric
     action: PartRubric
@@ -158,7 +159,7 @@ class Parts:
 
 
 @model
-class Mistakes:
+class Mistakes(Record):
     generic: Mistake
     activity_over_outcome: Mistake
     criticizes_others: Mistake
@@ -167,7 +168,7 @@ class Mistakes:
 
 
 @model
-class NumberTerms:
+class NumberTerms(Record):
     """Words near a number that say whether it measures impact or mere activity."""
 
     impact: list[str] = spec(min_length=1)
@@ -175,7 +176,7 @@ class NumberTerms:
 
 
 @model
-class Language:
+class Language(Record):
     negation_cues: list[str] = spec(min_length=1)
     # Words that put an ask or pitch off until later ("before asking") - for counter keywords only.
     deferral_cues: list[str] = spec(factory=list)
@@ -196,7 +197,7 @@ class Language:
 
 
 @model
-class Grading:
+class Grading(Record):
     # Overall score at or above cutoffs[i] earns grade i + 2 (below the first: grade 1).
     cutoffs: list[float] = spec(min_length=4, max_length=4)
     off_topic_threshold: float = spec(ge=-1, le=1)
@@ -217,7 +218,7 @@ class Grading:
 
 
 @model
-class Rubric:
+class Rubric(Record):
     version: Literal[1] = 1
     name: str = "networking"
     grading: Grading
@@ -232,7 +233,7 @@ class Rubric:
 
 
 @model
-class SignalAddition:
+class SignalAddition(Record):
     """Per-question additions: lists are appended to the shared rubric, numbers replace it."""
 
     exemplars: list[str] = spec(factory=list)
@@ -246,7 +247,7 @@ class SignalAddition:
 
 
 @model
-class QuestionRubric:
+class QuestionRubric(Record):
     question: str
     criteria: dict[
         Literal["metrics", "outcome_focus", "value_first", "follow_up"], SignalAddition

@@ -21,6 +21,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, dataclass_transform
 
+from coach.record import Record, record
+
 Loc = tuple[str | int, ...]
 T = TypeVar("T")
 
@@ -44,8 +46,8 @@ class Problem(ValueError):
         self.at: Loc = (at,) if isinstance(at, str) else at
 
 
-@dataclasses.dataclass(frozen=True)
-class Limits:
+@record
+class Limits(Record):
     ge: float | None = None
     le: float | None = None
     min_length: int | None = None
@@ -76,8 +78,8 @@ def spec(
 
 @dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(spec,))
 def model(cls: type[T]) -> type[T]:
-    """A frozen, keyword-only dataclass that `parse` can build from YAML data."""
-    return dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+    """A frozen, keyword-only dataclass (a `record`) that `parse` can build from YAML data."""
+    return record(kw_only=True)(cls)
 
 
 def field_names(cls: type) -> list[str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from coach.record import Record, record
 
 if TYPE_CHECKING:
     import yaml
@@ -31,8 +32,8 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
-@dataclass(frozen=True)
-class LoadedYaml:
+@record
+class LoadedYaml(Record):
     path: Path
     data: Any
     lines: dict[Loc, int]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
+
+from coach.record import Record, record
 
 Mode = Literal["typed", "spoken", "file"]
 MODES: tuple[Mode, ...] = ("typed", "spoken", "file")
@@ -16,16 +18,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Candidate:
+@record
+class Candidate(Record):
     id: int
     name: str
     created_at: datetime
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Attempt:
+@record
+class Attempt(Record):
     """One scored answer, with everything needed to show, report or re-score it."""
 
     id: int
@@ -69,8 +71,8 @@ class Attempt:
         return out
 
 
-@dataclass(frozen=True)
-class TrendPoint:
+@record
+class TrendPoint(Record):
     """One point of a progress chart."""
 
     when: datetime
@@ -79,8 +81,8 @@ class TrendPoint:
     question_id: str
 
 
-@dataclass(frozen=True)
-class CriterionWeakness:
+@record
+class CriterionWeakness(Record):
     """How one criterion fares over a candidate's recent attempts (weakest first)."""
 
     criterion: str
@@ -89,8 +91,8 @@ class CriterionWeakness:
     attempts: int
 
 
-@dataclass(frozen=True)
-class QuestionProgress:
+@record
+class QuestionProgress(Record):
     """Where a candidate stands on one question (weakest first in `weakest_questions`)."""
 
     question_id: str
@@ -102,8 +104,8 @@ class QuestionProgress:
     due_on: date | None = None
 
 
-@dataclass(frozen=True)
-class ScheduleEntry:
+@record
+class ScheduleEntry(Record):
     """The spaced-repetition state of one question for one candidate."""
 
     candidate: str
@@ -120,8 +122,8 @@ class ScheduleEntry:
         return self.due_on <= today
 
 
-@dataclass(frozen=True)
-class PlanItem:
+@record
+class PlanItem(Record):
     question_id: str
     seconds: int | None = None  # time limit; None: the plan's default, then the question's target
 
@@ -129,8 +131,8 @@ class PlanItem:
 PlanPick = Literal["list", "random", "due"]
 
 
-@dataclass(frozen=True)
-class SessionPlan:
+@record
+class SessionPlan(Record):
     """A named practice session: a fixed list of questions, `count` random ones, or due first."""
 
     name: str
@@ -156,16 +158,16 @@ class SessionPlan:
         return out
 
 
-@dataclass(frozen=True)
-class PlanStep:
+@record
+class PlanStep(Record):
     """One question of a resolved plan, with its time limit (None: use the question's target)."""
 
     question_id: str
     seconds: int | None
 
 
-@dataclass(frozen=True)
-class Session:
+@record
+class Session(Record):
     id: int
     uid: str
     candidate: str

@@ -26,6 +26,7 @@ from coach.content import ContentError, did_you_mean
 from coach.content.loader import validate
 from coach.content.schema import Invalid, Problem, model, parse, spec
 from coach.content.yaml_lines import format_loc, load_yaml
+from coach.record import Record
 from coach.store.errors import InvalidValue
 from coach.store.models import PlanItem, PlanStep, SessionPlan
 
@@ -33,13 +34,13 @@ MIN_SECONDS, MAX_SECONDS = 15, 900
 
 
 @model
-class _PlanQuestion:
+class _PlanQuestion(Record):
     question: str = spec(min_length=1)
     seconds: int | None = spec(None, ge=MIN_SECONDS, le=MAX_SECONDS)
 
 
 @model
-class _PlanFile:
+class _PlanFile(Record):
     version: Literal[1] = 1
     name: str = spec(non_empty=True, max_length=80)
     description: str = ""

@@ -7,8 +7,9 @@ by replaying them (after a new attempt, a coach's grade or an import) and never 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from coach.record import Record, record
 
 START_EASE = 2.5
 MIN_EASE = 1.3
@@ -18,8 +19,8 @@ PASS_GRADE = 3  # grades 1-2 are weak: due tomorrow
 FIRST_INTERVAL = {3: 2, 4: 6, 5: 14}
 
 
-@dataclass(frozen=True)
-class ReviewState:
+@record
+class ReviewState(Record):
     repetitions: int = 0  # passing answers in a row, spaced out
     interval_days: int = 0
     ease: float = START_EASE

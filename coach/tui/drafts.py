@@ -16,9 +16,11 @@ import os
 import stat
 import tempfile
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
+
+from coach.record import Record, record
 
 FORMAT = 1
 DIR_MODE = 0o700
@@ -39,8 +41,8 @@ def private_dir(directory: Path) -> Path:
     return directory
 
 
-@dataclass(frozen=True)
-class Draft:
+@record
+class Draft(Record):
     """An unfinished answer to one question."""
 
     question_id: str

@@ -11,16 +11,17 @@ also has `due()`, the question ids due today: the store's `CandidateHistory`, wh
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
+
+from coach.record import Record, record
 
 if TYPE_CHECKING:  # annotations: the first frame does not wait for the scoring and speech code
     from coach.scoring import ScoreResult
     from coach.speech import Delivery
 
 
-@dataclass(frozen=True)
-class Attempt:
+@record
+class Attempt(Record):
     """One scored answer."""
 
     question_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, dataclass_transform
 
 from textual.message import Message
 
@@ -17,8 +17,17 @@ if TYPE_CHECKING:  # numpy and the calibration code load when the lab opens, not
     from coach.calibration import Lab
     from coach.scoring import ScoreResult  # the scoring code loads after the first frame
 
+M = TypeVar("M", bound=Message)
 
-@dataclass
+
+@dataclass_transform()
+def message(cls: type[M]) -> type[M]:
+    """A dataclass message. Only its `__init__` is compiled: messages are never compared, and
+    Textual shows them with its own repr (each method dataclasses compile costs the start)."""
+    return dataclass(eq=False, repr=False)(cls)
+
+
+@message
 class ModelLoaded(Message):
     """The model worker finished: the scorer is ready, or runs on keyword checks only."""
 
@@ -26,7 +35,7 @@ class ModelLoaded(Message):
     problem: str = ""
 
 
-@dataclass
+@message
 class LiveScored(Message):
     """The live checklist's score of the draft as it stood at `version`."""
 
@@ -35,7 +44,7 @@ class LiveScored(Message):
     result: ScoreResult | None  # None: nothing to score yet (an empty draft)
 
 
-@dataclass
+@message
 class AnswerScored(Message):
     """A submitted answer came back from the scorer."""
 
@@ -45,7 +54,7 @@ class AnswerScored(Message):
     result: ScoreResult
 
 
-@dataclass
+@message
 class ScoringFailed(Message):
     """A submitted answer could not be scored; `reason` is shown to the user."""
 
@@ -53,14 +62,14 @@ class ScoringFailed(Message):
     reason: str
 
 
-@dataclass
+@message
 class EvidenceFocused(Message):
     """A feedback item was highlighted: show these answer sentences (indices) as its evidence."""
 
     sentences: tuple[int, ...]
 
 
-@dataclass
+@message
 class OpenQuestion(Message):
     """Open the answer screen for a question (with a drawn scenario prompt, if any)."""
 
@@ -69,7 +78,7 @@ class OpenQuestion(Message):
     fresh: bool = False  # True: start a new attempt even if a draft is kept
 
 
-@dataclass
+@message
 class StoreProblem(Message):
     """A call to the practice store failed; `reason` is one line to show."""
 
@@ -77,60 +86,60 @@ class StoreProblem(Message):
     title: str = "Practice history"
 
 
-@dataclass
+@message
 class HistoryLoaded(Message):
     """The history screen's worker read the attempts, trends and weak spots for a filter."""
 
     view: HistoryView
 
 
-@dataclass
+@message
 class AttemptUpdated(Message):
     """A coach's note or grade was saved on an attempt."""
 
     attempt: SavedAttempt
 
 
-@dataclass
+@message
 class CandidatesLoaded(Message):
     candidates: list[Candidate]
 
 
-@dataclass
+@message
 class CandidateAdded(Message):
     name: str
 
 
-@dataclass
+@message
 class CandidateSwitched(Message):
     """The app practises as this candidate now."""
 
     name: str
 
 
-@dataclass
+@message
 class CandidateRefused(Message):
     """A new candidate's name was refused (empty, taken, too long...)."""
 
     reason: str
 
 
-@dataclass
+@message
 class PlansLoaded(Message):
     plans: list[SessionPlan]
 
 
-@dataclass
+@message
 class SessionStarted(Message):
     run: SessionRun
 
 
-@dataclass
+@message
 class SessionFinished(Message):
     summary: SessionSummary
 
 
-@dataclass
+@message
 class LabProgress(Message):
     """Records of the labels file scored so far."""
 
@@ -138,7 +147,7 @@ class LabProgress(Message):
     total: int
 
 
-@dataclass
+@message
 class LabReady(Message):
     """The labels file is scored: the lab can move numbers now."""
 
@@ -146,7 +155,7 @@ class LabReady(Message):
     path: Path
 
 
-@dataclass
+@message
 class LabFailed(Message):
     """The labels file could not be opened or scored (or, `saving`, the rubric not written)."""
 
@@ -154,7 +163,7 @@ class LabFailed(Message):
     saving: bool = False
 
 
-@dataclass
+@message
 class RubricSaved(Message):
     """The tuned rubric (or pack) was written; `message` says where, and any backup."""
 

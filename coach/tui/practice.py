@@ -13,6 +13,7 @@ from datetime import date
 from typing import Literal
 
 from coach.content import ContentPack
+from coach.record import Record, record
 from coach.store import (
     DEFAULT_CANDIDATE,
     Candidate,
@@ -48,15 +49,15 @@ def due_plan(count: int) -> SessionPlan:
     return SessionPlan(name="Drill due", pick="due", count=max(1, count))
 
 
-@dataclass(frozen=True)
-class HistoryFilter:
+@record
+class HistoryFilter(Record):
     candidate: str
     question: str | None = None  # a question id; None: every question
     since: date | None = None  # from this local day on; None: all time
 
 
-@dataclass(frozen=True)
-class HistoryView:
+@record
+class HistoryView(Record):
     """What the history screen shows for one filter."""
 
     filter: HistoryFilter
@@ -92,8 +93,8 @@ class SessionRun:
         return self.current
 
 
-@dataclass(frozen=True)
-class SummaryRow:
+@record
+class SummaryRow(Record):
     number: int
     question_id: str
     title: str
@@ -101,8 +102,8 @@ class SummaryRow:
     attempt: SavedAttempt | None  # the latest answer given in the session; None: skipped
 
 
-@dataclass(frozen=True)
-class SessionSummary:
+@record
+class SessionSummary(Record):
     session: Session
     rows: tuple[SummaryRow, ...]
     weakest: CriterionWeakness | None  # the criterion with the lowest mean score in the session

@@ -4,23 +4,23 @@ of a cancelled or replaced one are ignored."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
 
 from coach.speech import Recorder
+from coach.tui.messages import message
 from coach.tui.voice import Take
 
 
-@dataclass
+@message
 class RecordingStarted(Message):
     """The microphone is open and recording."""
 
     recorder: Recorder
 
 
-@dataclass
+@message
 class RecordingRefused(Message):
     """Recording cannot start; `reason` is one line (no microphone, device busy...)."""
 
@@ -28,7 +28,7 @@ class RecordingRefused(Message):
     no_microphone: bool
 
 
-@dataclass
+@message
 class RecordingKept(Message):
     """The recording was written beside the draft (`path`), or could not be (`error`)."""
 
@@ -37,13 +37,13 @@ class RecordingKept(Message):
     error: str = ""
 
 
-@dataclass
+@message
 class TranscriptionProgress(Message):
     job: int
     fraction: float
 
 
-@dataclass
+@message
 class Transcribed(Message):
     """The transcript is ready, as a take that knows its delivery."""
 
@@ -51,7 +51,7 @@ class Transcribed(Message):
     take: Take
 
 
-@dataclass
+@message
 class TranscriptionFailed(Message):
     """No transcript: `reason` is one line; `cancelled` when the user stopped it."""
 
