@@ -4,7 +4,9 @@ For every frozen dataclass Python compiles six methods from source text when its
 imported (`__init__`, `__repr__`, `__eq__`, `__hash__`, `__setattr__`, `__delattr__`). The app
 imports some sixty such classes before its first frame, and compiling them took about 30 ms of a
 0.3 s start. A `record` compiles only its `__init__`; equality, hash, repr and the refusal to
-change a field after `__init__` come from the `Record` base class, written once for all.
+change a field after `__init__` come from the `Record` base class, written once for all. The
+content, store and app-state classes use it; the scoring code, which loads after the first frame,
+keeps plain frozen dataclasses.
 
 They behave as frozen dataclasses do: `dataclasses.fields`, `replace` and `asdict` work, equal
 fields make equal records of the same class, and setting or deleting a field afterwards raises
