@@ -30,6 +30,8 @@ SHARED_RUBRIC = "networking.yaml"
 
 @record
 class ContentPack(Record):
+    """The loaded content pack: questions, the shared rubric, per-question rubric additions."""
+
     root: Path
     questions: tuple[Question, ...]
     rubric: Rubric

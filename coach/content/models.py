@@ -26,12 +26,16 @@ ALL_IDS: tuple[str, ...] = (*CRITERION_IDS, *STAR_PARTS, *MISTAKE_IDS)
 
 @model
 class TalkingPoint(Record):
+    """A point a strong answer makes, with keywords that show it was made."""
+
     text: str = spec(non_empty=True)
     keywords: list[str] = spec(factory=list)
 
 
 @model
 class ModelAnswer(Record):
+    """A model answer in its four STAR parts."""
+
     situation: str = spec(non_empty=True)
     task: str = spec(non_empty=True)
     action: str = spec(non_empty=True)
@@ -43,6 +47,8 @@ class ModelAnswer(Record):
 
 @model
 class Question(Record):
+    """One interview question with its scenarios, talking points and model answer."""
+
     id: str = spec(
         pattern=r"[a-z0-9][a-z0-9-]*",
         pattern_hint="lowercase letters, digits and dashes, like 'event-roi'",
@@ -68,6 +74,8 @@ class Question(Record):
 
 @model
 class QuestionBank(Record):
+    """The whole of `questions.yaml`."""
+
     version: Literal[1] = 1
     questions: list[Question] = spec(min_length=1)
 
@@ -115,6 +123,8 @@ class Signal(Record):
 
 @model
 class Criterion(Signal):
+    """A criterion a good answer meets (metrics, outcome focus, value first, follow-up)."""
+
     weight: float = spec(ge=0)
     threshold: float = spec(ge=0, le=1)
     # Share of credit for evidence in a sentence that sets the scene or states the goal
@@ -126,6 +136,8 @@ class Criterion(Signal):
 
 @model
 class PartRubric(Signal):
+    """How to recognise one STAR part in a sentence."""
+
     weight: float = spec(ge=0)
     # A sentence labelled with this part counts as the part being present at or above this score.
     threshold: float = spec(default=0.45, ge=0, le=1)
@@ -134,6 +146,8 @@ class PartRubric(Signal):
 
 @model
 class Mistake(Signal):
+    """A mistake the scorer looks for, and the points it costs."""
+
     penalty: float = spec(ge=0)
     threshold: float = spec(default=0.5, ge=0, le=1)
     # For ignores_cross_functional: whether silence about partner teams is itself the mistake.
@@ -144,6 +158,8 @@ class Mistake(Signal):
 
 @model
 class Criteria(Record):
+    """The four criteria, by id."""
+
     metrics: Criterion
     outcome_focus: Criterion
     value_first: Criterion
@@ -152,6 +168,8 @@ class Criteria(Record):
 
 @model
 class Parts(Record):
+    """The four STAR parts, by name."""
+
     situation: PartRubric
     task: PartRubric
     action: PartRubric
@@ -160,6 +178,8 @@ class Parts(Record):
 
 @model
 class Mistakes(Record):
+    """The five listed mistakes, by id."""
+
     generic: Mistake
     activity_over_outcome: Mistake
     criticizes_others: Mistake
@@ -177,6 +197,8 @@ class NumberTerms(Record):
 
 @model
 class Language(Record):
+    """Word lists the scorer reads sentences with: negations, first person, lectures, teams."""
+
     negation_cues: list[str] = spec(min_length=1)
     # Words that put an ask or pitch off until later ("before asking") - for counter keywords only.
     deferral_cues: list[str] = spec(factory=list)
@@ -198,6 +220,8 @@ class Language(Record):
 
 @model
 class Grading(Record):
+    """How scores become the 1-5 grade, and the limits on what is scored."""
+
     # Overall score at or above cutoffs[i] earns grade i + 2 (below the first: grade 1).
     cutoffs: list[float] = spec(min_length=4, max_length=4)
     off_topic_threshold: float = spec(ge=-1, le=1)
@@ -219,6 +243,8 @@ class Grading(Record):
 
 @model
 class Rubric(Record):
+    """The shared rubric (`rubrics/networking.yaml`)."""
+
     version: Literal[1] = 1
     name: str = "networking"
     grading: Grading
@@ -248,6 +274,8 @@ class SignalAddition(Record):
 
 @model
 class QuestionRubric(Record):
+    """One question's additions to the shared rubric (`rubrics/<question id>.yaml`)."""
+
     question: str
     criteria: dict[
         Literal["metrics", "outcome_focus", "value_first", "follow_up"], SignalAddition

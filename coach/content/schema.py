@@ -48,6 +48,8 @@ class Problem(ValueError):
 
 @record
 class Limits(Record):
+    """What a model field's value may be, beyond its type."""
+
     ge: float | None = None
     le: float | None = None
     min_length: int | None = None

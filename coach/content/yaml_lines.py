@@ -34,6 +34,8 @@ def one_line(text: str) -> str:
 
 @record
 class LoadedYaml(Record):
+    """A YAML file's data with the line of every key path, for errors that name it."""
+
     path: Path
     data: Any
     lines: dict[Loc, int]

@@ -20,6 +20,8 @@ def utc_now() -> datetime:
 
 @record
 class Candidate(Record):
+    """Someone who practises; the store keeps each one's history apart."""
+
     id: int
     name: str
     created_at: datetime
@@ -124,6 +126,8 @@ class ScheduleEntry(Record):
 
 @record
 class PlanItem(Record):
+    """One question of a session plan, with its own time limit if it has one."""
+
     question_id: str
     seconds: int | None = None  # time limit; None: the plan's default, then the question's target
 
@@ -168,6 +172,8 @@ class PlanStep(Record):
 
 @record
 class Session(Record):
+    """A coach's practice session: its plan, its steps, when it started and ended."""
+
     id: int
     uid: str
     candidate: str

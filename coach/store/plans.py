@@ -35,12 +35,16 @@ MIN_SECONDS, MAX_SECONDS = 15, 900
 
 @model
 class _PlanQuestion(Record):
+    """A plan file's question entry in its long form (`question:` and `seconds:`)."""
+
     question: str = spec(min_length=1)
     seconds: int | None = spec(None, ge=MIN_SECONDS, le=MAX_SECONDS)
 
 
 @model
 class _PlanFile(Record):
+    """A session plan file as written in YAML."""
+
     version: Literal[1] = 1
     name: str = spec(non_empty=True, max_length=80)
     description: str = ""

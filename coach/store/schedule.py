@@ -21,6 +21,8 @@ FIRST_INTERVAL = {3: 2, 4: 6, 5: 14}
 
 @record
 class ReviewState(Record):
+    """Where one question stands in a candidate's spaced review."""
+
     repetitions: int = 0  # passing answers in a row, spaced out
     interval_days: int = 0
     ease: float = START_EASE

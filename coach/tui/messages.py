@@ -102,11 +102,15 @@ class AttemptUpdated(Message):
 
 @message
 class CandidatesLoaded(Message):
+    """The store's candidates, read in a worker."""
+
     candidates: list[Candidate]
 
 
 @message
 class CandidateAdded(Message):
+    """A new candidate was added; switch to them."""
+
     name: str
 
 
@@ -126,16 +130,22 @@ class CandidateRefused(Message):
 
 @message
 class PlansLoaded(Message):
+    """The session plans, read in a worker."""
+
     plans: list[SessionPlan]
 
 
 @message
 class SessionStarted(Message):
+    """A coach session was started from a plan."""
+
     run: SessionRun
 
 
 @message
 class SessionFinished(Message):
+    """A coach session ended; show its summary."""
+
     summary: SessionSummary
 
 

@@ -51,6 +51,8 @@ def due_plan(count: int) -> SessionPlan:
 
 @record
 class HistoryFilter(Record):
+    """What the history screen shows: whose answers, to which question, since when."""
+
     candidate: str
     question: str | None = None  # a question id; None: every question
     since: date | None = None  # from this local day on; None: all time
@@ -95,6 +97,8 @@ class SessionRun:
 
 @record
 class SummaryRow(Record):
+    """One question of a finished session, with the answer given to it."""
+
     number: int
     question_id: str
     title: str
@@ -104,6 +108,8 @@ class SummaryRow(Record):
 
 @record
 class SessionSummary(Record):
+    """A finished session: its questions, answers and weakest criterion."""
+
     session: Session
     rows: tuple[SummaryRow, ...]
     weakest: CriterionWeakness | None  # the criterion with the lowest mean score in the session

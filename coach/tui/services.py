@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # the speech code loads with the answer screen, not before th
 
 @dataclass
 class Services:
+    """What the app's screens share: the content, the model, drafts, history, the clock."""
+
     pack: ContentPack
     engine: Engine
     drafts: DraftStore
