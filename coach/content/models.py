@@ -1,6 +1,8 @@
-"""The content pack's models: questions and rubrics, as frozen dataclasses checked by `schema`."""
+"""The content pack's models: questions and rubrics, as frozen dataclasses checked by `schema`.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: `schema` reads every field's type when the pack
+loads, and type hints kept as strings would each be compiled then, before the first frame.
+"""
 
 from typing import Literal
 
