@@ -474,3 +474,17 @@ async def test_a_damaged_draft_file_is_ignored(make_app, drafts_path) -> None:
         assert len(question_rows(app.screen)) == 10
         screen = await open_question(pilot, 1)
         assert screen.query_one("#answer", TextArea).text == ""
+
+
+async def test_a_questions_number_jumps_to_it(make_app, pack: ContentPack) -> None:
+    """The rows are numbered 1 to 10; pressing a number goes there (0 for the tenth)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert pack.questions[2].question in text_of(pilot, "#preview-text")
+        await pilot.press("0", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnswerScreen)
+        assert screen.question.id == pack.questions[9].id

@@ -12,7 +12,8 @@ HELP = """\
 
 1. **Home** lists the ten questions with your last grade and marks the ones **due** for
    practice today (weak answers come back tomorrow, strong ones in weeks).
-   Move with the arrow keys or `j` `k`; `Enter` opens a question.
+   Move with the arrow keys or `j` `k`, or press a question's number (`0` for the tenth);
+   `Enter` opens it.
    `s` draws a scenario prompt for it; `r` starts a random drill; `d` drills the due ones.
 2. **Answer**: tell one real story - the **S**ituation, your **T**ask, the **A**ction you
    took and the **R**esult, with numbers. The timer starts when you type (`ctrl+t`

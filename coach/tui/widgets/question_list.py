@@ -16,12 +16,14 @@ TITLE_WIDTH = 44
 
 
 class QuestionList(OptionList):
-    """Arrow keys or j/k move, Enter opens (posts `OptionList.OptionSelected`)."""
+    """Arrow keys or j/k move, a digit jumps to that question (0 for the tenth), Enter opens
+    (posts `OptionList.OptionSelected`)."""
 
     BINDINGS = [
         Binding("enter", "select", "Open", show=False),  # the preview says so; room in the footer
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        *(Binding(str(n % 10), f"jump({n})", f"Question {n}", show=False) for n in range(1, 11)),
     ]
 
     def __init__(self, questions: Sequence[Question], *, id: str | None = None) -> None:
@@ -61,6 +63,11 @@ class QuestionList(OptionList):
                 number, question, grades.get(question.id), question.id in drafts, question.id in due
             )
             self.replace_option_prompt(question.id, option.prompt)
+
+    def action_jump(self, number: int) -> None:
+        """Highlight question `number` (1-based), as the numbers on the rows show it."""
+        if number <= self.option_count:
+            self.highlighted = number - 1
 
     @property
     def highlighted_question(self) -> Question | None:
