@@ -96,6 +96,10 @@ def numbers(pack: ContentPack) -> NumberClassifier:
         ("Revenue from LinkedIn grew 40%.", {"impact"}),
         ("Referrals from events grew 30%.", {"impact"}),
         ("We grew pipeline 40% through partners.", {"impact"}),
+        # A budget is what was spent, not what it earned; a term said to be missing says nothing.
+        ("Last year our events budget had grown to 400K with no clear return.", {"activity"}),
+        ("We generated 1.2M of pipeline on a 100K budget.", {"impact", "activity"}),
+        ("We cut the events budget by 30% and kept pipeline flat.", {"impact"}),
         ("In 2023 I joined a tier 1 partner council.", {"neutral"}),
         ("One of my partners introduced me.", set()),
     ],

@@ -45,6 +45,8 @@ CHANGE_WORDS = frozenset(
         "lifted boosted rose doubled tripled jumped climbed faster shorter"
     )
 )
+# A term said to be missing does not say what a figure measures: "grown to 400K with no return".
+ABSENT_WORDS = frozenset(stems("no without zero"))
 LARGE_UNITS = frozenset({"m", "mm", "bn", "b", "k", "million", "billion"})
 RATE_UNITS = frozenset({"%", "percent"})
 CONTEXT_CHARS = 160  # enough for WINDOW words either side
@@ -67,7 +69,9 @@ class NumberClassifier:
     @staticmethod
     def _nearest(window: list[str], terms: KeySet, from_end: bool) -> int | None:
         distances = [
-            (len(window) - i - size) if from_end else i for i, size in terms.positions(window)
+            (len(window) - i - size) if from_end else i
+            for i, size in terms.positions(window)
+            if not ABSENT_WORDS.intersection(window[max(0, i - 2) : i])  # "with no clear return"
         ]
         return min(distances, default=None)
 
