@@ -135,6 +135,21 @@ def test_what_i_did_is_the_action_whatever_the_verb(
     assert any(deed in s.text for s in action.sentences) is is_action
 
 
+def test_an_ask_quoted_from_ones_own_practice_is_ones_own(scorer: Scorer) -> None:
+    """Quoted speech belongs to the speaker: the candidate's quoted ask is their practice (not
+    a lecture because it says "you"), and its figures are words said, not results."""
+    story = (
+        "At the end of every first meeting I say something like: \"I've enjoyed this. Who are "
+        "three people you know who would enjoy a conversation like this?\" Most people give me "
+        "a name, and I email them the same week."
+    )
+    result = scorer.score("referral-requests", story)
+    transactional = [m for m in result.mistakes if m.id == "transactional"]
+    assert transactional, result.mistake_ids()
+    assert any("Who are three people you know" in e.text for e in transactional[0].evidence)
+    assert not result.criterion("metrics").passed
+
+
 def test_activity_counts_are_not_metrics(scorer: Scorer) -> None:
     result = scorer.score("build-network", ACTIVITY)
     metrics = result.criterion("metrics")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach.scoring.matching import CANCELLERS, Hit, KeySet, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier, NumberMention
@@ -356,3 +356,21 @@ def _is_deed(raw: list[str], i: int) -> bool:
     if raw[subject] in DEED_ADVERBS and subject > 0:
         subject -= 1
     return raw[subject] == "i"
+
+
+def with_quoted_speech(text: str, facts: list[SentenceFacts]) -> list[SentenceFacts]:
+    """The sentences of a quotation belong to whoever opened it: in "I ask something like
+    \"Who are three people you know?\"" the question is the candidate's own practice, "you" and
+    all, not a lecture. Its figures are words said, not results ("three people", "a 20-minute
+    demo"). `text` is the normalised answer the facts were read from."""
+    speaker_own = False
+    out = []
+    for fact in facts:
+        inside = text.count('"', 0, fact.span.start) % 2 == 1
+        if inside:
+            own = fact.own or speaker_own
+            fact = replace(fact, own=own, lecture=fact.lecture and not own, numbers=())
+        else:
+            speaker_own = fact.own
+        out.append(fact)
+    return out
