@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coach import __version__
-from coach.cli import interrupted
+from coach.cli import APP_OPTIONS, interrupted, release_keys
 from coach.cli.common import UsageError, fail
 
 
@@ -63,7 +63,7 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0] in ("--candidate", "--db", "--content"):
+    if not args_list or args_list[0] in APP_OPTIONS:
         app_args, rest = app_parser().parse_known_args(args_list)
         if not rest:
             return open_app(app_args)
@@ -98,5 +98,6 @@ def open_app(args: argparse.Namespace) -> int:
         # are saved and the store is closed by now, so leave without that teardown.
         sys.stdout.flush()
         sys.stderr.flush()
+        release_keys()
         os._exit(code)
     return code

@@ -72,6 +72,8 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
         self.services = services
         self.handle_signals = handle_signals
         self.session_run: SessionRun | None = None
+        self.drawn = False  # the first frame is on screen (on_ready)
+        self.quit_when_drawn = False
         self.set_reactive(CoachApp.model_state, services.engine.state)
         self._show_who()
 
@@ -101,6 +103,10 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
     def on_ready(self) -> None:
         """After the first frame: import the other screens and start the model, and offer back
         a draft left from last time."""
+        self.drawn = True
+        if self.quit_when_drawn:
+            self.exit()
+            return
         self.warm_up_screens()
         if self.services.engine.ready:
             freeze_heap()
@@ -285,6 +291,11 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
 
     async def action_quit(self) -> None:
         self.save_drafts()
+        if not self.drawn:
+            # A ctrl+q typed while coach started: exiting before the first frame breaks
+            # Textual's own widgets still mounting (the header's title), so leave right after it.
+            self.quit_when_drawn = True
+            return
         self.exit()
 
     def action_help_quit(self) -> None:

@@ -13,6 +13,7 @@ import pty
 import select
 import signal
 import subprocess
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,6 +169,34 @@ def test_a_terminal_that_goes_away_does_not_leave_coach_hanging(env: dict[str, s
         os.close(keys_main)
         if proc.poll() is None:
             proc.kill()
+
+
+def test_ctrl_q_typed_while_the_app_starts_quits_it(env: dict[str, str]) -> None:
+    """ctrl+q pressed before the first frame used to be taken by the terminal as flow control
+    (XON) and lost; now it quits the app once it is up, and the terminal is left as it was."""
+    main, child = pty.openpty()
+    before = termios.tcgetattr(main)
+    proc = subprocess.Popen(
+        [str(COACH)], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+    )
+    os.close(child)
+    maps = Path(f"/proc/{proc.pid}/maps")
+    deadline = time.monotonic() + 30
+    while "_sqlite3" not in maps.read_text() and time.monotonic() < deadline:
+        time.sleep(0.002)  # coach's imports have begun: long before Textual takes the terminal
+    os.write(main, b"\x11")  # ctrl+q
+    output = b""
+    deadline = time.monotonic() + 30
+    with contextlib.suppress(OSError):  # EIO once the process has exited
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([main], [], [], 0.05)[0]:
+                output += os.read(main, 65536)
+    if proc.poll() is None:
+        proc.kill()
+    assert proc.wait(timeout=30) == 0, output.decode("utf-8", "replace")[-2000:]
+    assert b"Traceback" not in output
+    assert termios.tcgetattr(main) == before
+    os.close(main)
 
 
 def test_concurrent_cli_saves_lose_nothing(env: dict[str, str]) -> None:
