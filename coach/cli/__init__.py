@@ -27,7 +27,7 @@ def hold_keys_for_the_app() -> None:
     app instead of echoed over the screen, and ctrl+q reaches it instead of being taken by the
     terminal as flow control (XON). `release_keys` puts the terminal back as it was."""
     global _terminal_before
-    if not sys.stdin.isatty():
+    if sys.platform == "win32" or not sys.stdin.isatty():
         return
     import termios
 

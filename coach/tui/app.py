@@ -18,7 +18,6 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.drivers.linux_driver import LinuxDriver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -39,7 +38,6 @@ from coach.tui.session_flow import SessionFlow
 from coach.tui.startup import LATER_SCREENS, freeze_heap
 from coach.tui.startup import imported as imported  # part of this module's interface too
 from coach.tui.stopwatch import Clock
-from coach.tui.terminal import HangUpSafeDriver
 from coach.tui.threads import DaemonThreadExecutor
 
 SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -79,6 +77,12 @@ class CoachApp(SessionFlow, CandidateSwitching, App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
+        if sys.platform == "win32":
+            return driver
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from coach.tui.terminal import HangUpSafeDriver
+
         return HangUpSafeDriver if driver is LinuxDriver else driver
 
     def on_mount(self) -> None:
