@@ -17,6 +17,7 @@ import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,20 +109,27 @@ def test_quitting_while_the_model_loads_exits_cleanly(
     assert status.read_text().strip() == "0"
 
 
-def test_ctrl_c_while_the_app_starts_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
-    """Ctrl+C in the first moments, while the app still imports: "coach: interrupted", exit 130."""
+def _start_importing(env: dict[str, str]) -> tuple[int, subprocess.Popen[bytes], list[Any]]:
+    """`coach` in a new pseudo-terminal, once its own imports run (long before Textual takes the
+    terminal): the pty's master end, the process, and the terminal's settings before it ran."""
     main, child = pty.openpty()
+    settings = termios.tcgetattr(main)
     proc = subprocess.Popen(
         [str(COACH)], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
     )
     os.close(child)
-    # Wait until the interpreter is running coach's imports (sqlite3 comes with coach.store), not
-    # a fixed time: on a loaded machine Python's own start-up can take longer than any guess, and
-    # a key pressed then is Python's to handle, before any line of coach runs.
+    # sqlite3 comes with coach.store. Not a fixed time: on a loaded machine Python's own start-up
+    # can take longer than any guess, and a key pressed then is Python's, before coach runs.
     maps = Path(f"/proc/{proc.pid}/maps")
     deadline = time.monotonic() + 30
     while "_sqlite3" not in maps.read_text() and time.monotonic() < deadline:
         time.sleep(0.002)
+    return main, proc, settings
+
+
+def test_ctrl_c_while_the_app_starts_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
+    """Ctrl+C in the first moments, while the app still imports: "coach: interrupted", exit 130."""
+    main, proc, _ = _start_importing(env)
     proc.send_signal(signal.SIGINT)
     output = b""
     with contextlib.suppress(OSError):  # EIO once the process has exited
@@ -174,16 +182,7 @@ def test_a_terminal_that_goes_away_does_not_leave_coach_hanging(env: dict[str, s
 def test_ctrl_q_typed_while_the_app_starts_quits_it(env: dict[str, str]) -> None:
     """ctrl+q pressed before the first frame used to be taken by the terminal as flow control
     (XON) and lost; now it quits the app once it is up, and the terminal is left as it was."""
-    main, child = pty.openpty()
-    before = termios.tcgetattr(main)
-    proc = subprocess.Popen(
-        [str(COACH)], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
-    )
-    os.close(child)
-    maps = Path(f"/proc/{proc.pid}/maps")
-    deadline = time.monotonic() + 30
-    while "_sqlite3" not in maps.read_text() and time.monotonic() < deadline:
-        time.sleep(0.002)  # coach's imports have begun: long before Textual takes the terminal
+    main, proc, before = _start_importing(env)
     os.write(main, b"\x11")  # ctrl+q
     output = b""
     deadline = time.monotonic() + 30
