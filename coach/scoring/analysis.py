@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coach.content import CRITERION_IDS, STAR_PARTS
+from coach.content import CRITERION_IDS
 from coach.content.models import Criterion
 from coach.scoring.grading import grade_for, is_off_topic, mark_off_topic, notes, overall_score
 from coach.scoring.mistakes import find_mistakes
@@ -19,6 +19,7 @@ from coach.scoring.result import (
     TalkingPointResult,
 )
 from coach.scoring.sentences import SentenceFacts
+from coach.scoring.star import find_star
 
 LECTURE_CREDIT = 0.35  # a lecture sentence earns this share of what the same words earn in a story
 SECOND_SENTENCE_BONUS = 0.2
@@ -119,73 +120,6 @@ class Analysis:
             fact for score, fact in ranked[:3] if score >= 0.5 * ranked[0][0] and score > 0.1
         ]
         return min(1.0, total), evidence  # best first: the first quote is the strongest
-
-    # ---------------------------------------------------------------- STAR
-
-    def part_scores(self, fact: SentenceFacts, position: float) -> dict[str, float]:
-        scores: dict[str, float] = {}
-        # A figure in a sentence that names a goal ("my target was $500K") is a target, not a result.
-        target = bool(self.p.part_cues["task"].matches(fact.hits)) and not (
-            self.p.part_cues["result"].matches(fact.hits)
-        )
-        for part in STAR_PARTS:
-            spec = self.p.signals[f"part:{part}"]
-            cue = bool(self.p.part_cues[part].matches(fact.hits))
-            if part == "action":
-                cue = cue or fact.deed  # "I scored each event ...": any deed of one's own
-            if self.similarity is None:
-                score = 0.7 * cue
-            else:
-                score = 0.6 * self.semantic(spec, fact) + 0.45 * cue
-            if part == "situation":
-                score += 0.15 * (1 - position)
-            elif part == "task":
-                score += 0.05 * (1 - position)
-            elif part == "result":
-                score += 0.15 * position + 0.5 * (bool(fact.impact_numbers()) and not target)
-            scores[part] = score
-        return scores
-
-    def star(self) -> tuple[dict[str, StarPartResult], list[str | None], bool]:
-        """Label each story sentence with its best STAR part; a part is present when some
-        sentence of the story shows it strongly enough, even if another part labels it."""
-        count = len(self.facts)
-        story = [f for f in self.facts if f.own and f.eligible]
-        scores = {
-            f.index: self.part_scores(f, f.index / (count - 1) if count > 1 else 0.5) for f in story
-        }
-        self.part_score = scores
-        labels: list[str | None] = [None] * count
-        for index, by_part in scores.items():
-            labels[index] = max(by_part, key=lambda k: by_part[k])
-        parts: dict[str, StarPartResult] = {}
-        for part in STAR_PARTS:
-            threshold = getattr(self.rubric.star, part).threshold
-            best = max((by_part[part] for by_part in scores.values()), default=0.0)
-            chosen = [f for f in story if labels[f.index] == part]
-            if not chosen and best >= threshold:
-                chosen = [max(story, key=lambda f: scores[f.index][part])]
-            parts[part] = StarPartResult(
-                present=best >= threshold,
-                sentences=tuple(self.evidence(f) for f in chosen),
-                score=min(1.0, best),
-            )
-        implied = parts["situation"].present and parts["action"].present and parts["result"].present
-        if implied and not parts["task"].present:
-            # A full story with a setting, actions and a result carries its goal in the setting.
-            parts["task"] = StarPartResult(
-                present=True,
-                sentences=parts["situation"].sentences[:1],
-                score=self.rubric.star.task.threshold,
-            )
-        positions = {
-            part: float(np.mean([i for i, label in enumerate(labels) if label == part]))
-            for part in STAR_PARTS
-            if parts[part].present and part in labels
-        }
-        order = [positions[p] for p in STAR_PARTS if p in positions]
-        order_ok = all(b >= a - 1 for a, b in zip(order, order[1:], strict=False))
-        return parts, labels, order_ok
 
     # ---------------------------------------------------------------- criteria
 
@@ -327,8 +261,9 @@ class Analysis:
     def result(self) -> ScoreResult:
         rubric = self.rubric
         grading = rubric.grading
-        star, labels, order_ok = self.star()
-        self.star_labels = labels
+        found = find_star(self)
+        star, labels, order_ok = found.parts, found.labels, found.order_ok
+        self.star_labels, self.part_score = labels, found.part_scores
         criteria = {c: self.criterion(c, getattr(rubric.criteria, c)) for c in CRITERION_IDS}
         mistakes = find_mistakes(self, criteria)
         points = self.talking_points()
