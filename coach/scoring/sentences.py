@@ -364,9 +364,12 @@ def with_quoted_speech(text: str, facts: list[SentenceFacts]) -> list[SentenceFa
     all, not a lecture. Its figures are words said, not results ("three people", "a 20-minute
     demo"). `text` is the normalised answer the facts were read from."""
     speaker_own = False
+    quotes, counted_to = 0, 0
     out = []
     for fact in facts:
-        inside = text.count('"', 0, fact.span.start) % 2 == 1
+        quotes += text.count('"', counted_to, fact.span.start)  # each part of the text once
+        counted_to = fact.span.start
+        inside = quotes % 2 == 1
         if inside:
             own = fact.own or speaker_own
             fact = replace(fact, own=own, lecture=fact.lecture and not own, numbers=())
