@@ -49,13 +49,9 @@ def release_keys() -> None:
 
 
 def opens_the_app(args: Sequence[str]) -> bool:
-    """Whether `args` are only app options with their values (then no verb reads the terminal)."""
-    i = 0
-    while i < len(args):
-        if args[i].split("=", 1)[0] not in APP_OPTIONS:
-            return False
-        i += 1 if "=" in args[i] else 2
-    return True
+    """Whether `args` ask for the app: none, or app options first (anything after them that is
+    not an app option is a usage error, never a verb that reads the terminal)."""
+    return not args or args[0].split("=", 1)[0] in APP_OPTIONS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

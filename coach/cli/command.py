@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coach import __version__
-from coach.cli import APP_OPTIONS, interrupted, release_keys
+from coach.cli import interrupted, opens_the_app, release_keys
 from coach.cli.common import UsageError, fail
 
 
@@ -63,10 +63,8 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0] in APP_OPTIONS:
-        app_args, rest = app_parser().parse_known_args(args_list)
-        if not rest:
-            return open_app(app_args)
+    if opens_the_app(args_list):
+        return open_app(app_parser().parse_args(args_list))
     parser = build_parser(args_list[0] if args_list else None)
     args = parser.parse_args(args_list)
     if args.verb is None:
