@@ -101,6 +101,8 @@ def numbers(pack: ContentPack) -> NumberClassifier:
         ("We generated 1.2M of pipeline on a 100K budget.", {"impact", "activity"}),
         ("We cut the events budget by 30% and kept pipeline flat.", {"impact"}),
         ("In 2023 I joined a tier 1 partner council.", {"neutral"}),
+        ("By month eleven the partners had referred $480K of pipeline.", {"neutral", "impact"}),
+        ("On day 30 I sent each partner a pipeline report.", {"neutral"}),
         ("One of my partners introduced me.", set()),
     ],
 )

@@ -64,7 +64,9 @@ class NumberClassifier:
     def __init__(self, impact_terms: Sequence[str], activity_terms: Sequence[str]) -> None:
         self.impact = KeySet(impact_terms)
         self.activity = KeySet(activity_terms)
-        self.impact_measures = KeySet(keys=[k for k in self.impact.keys if k[0] not in CHANGE_WORDS])
+        self.impact_measures = KeySet(
+            keys=[k for k in self.impact.keys if k[0] not in CHANGE_WORDS]
+        )
 
     @staticmethod
     def _nearest(window: list[str], terms: KeySet, from_end: bool) -> int | None:
@@ -115,7 +117,10 @@ class NumberClassifier:
             # "one of my partners" is no figure; "one deal" or "one contract" is.
             kind = self._context_kind([], [*stems(match.group("one")), *after[:2]])
             return "impact" if kind == "impact" else None
-        if before and before[-1] in {"tier", "q", "step", "phase", "number", "no", "top"}:
+        if before and (
+            before[-1] in {"tier", "q", "step", "phase", "number", "no", "top"}
+            or before[-1] in TIME_UNITS  # "by month eleven", "on day 30": when, not how much
+        ):
             return "neutral"
         number = match.group("num") or ""
         if _YEAR.match(number) and not match.group("unit") and not match.group("cur"):
