@@ -122,6 +122,12 @@ CASES = [
         "no_result_max_grade: 6",
         ["grading.no_result_max_grade", "expected a number from 1 to 5 (got 6)"],
     ),
+    (
+        "rubrics/networking.yaml",
+        "too_long_ratio: 3",
+        "too_long_ratio: 0",
+        ["grading.too_long_ratio", "expected a number from 1 to 20 (got 0)"],
+    ),
     ("questions.yaml", "- id: build-network", "- id: Build Network", ["lowercase letters"]),
     ("questions.yaml", "version: 1", "version: 2", ["version: expected 1 (got 2)"]),
     ("questions.yaml", "    title: ", "    title: 12 #", ["title: expected text (got 12)"]),

@@ -230,6 +230,21 @@ def test_huge_answer_is_truncated_and_still_scored(scorer: Scorer) -> None:
     assert any("first 1500 words" in note for note in result.notes)
 
 
+def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
+    # About 1,000 words: some seven minutes to say, against the question's two.
+    monologue = " ".join([STRONG] * 10)
+    result = scorer.score("build-network", monologue)
+    assert result.overall >= 58  # enough for grade 4 by the cut-offs alone
+    assert result.grade == 3
+    assert any(
+        note.startswith("far too long to say: about 7 minutes") and "target of 2:00" in note
+        for note in result.notes
+    ), result.notes
+    told_once = scorer.score("build-network", STRONG)
+    assert told_once.grade >= 4
+    assert not any("too long" in note for note in told_once.notes)
+
+
 @pytest.mark.parametrize("copies", [2, 40, 3500])
 def test_a_line_pasted_many_times_scores_no_better_than_once(scorer: Scorer, copies: int) -> None:
     line = "I closed deals worth 1M dollars."

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from coach.calibration.labels import LabelIssue, LabelRecord, LabelSet
 from coach.content import ALL_IDS, CRITERION_IDS, MISTAKE_IDS, STAR_PARTS, ContentPack, Rubric
 from coach.scoring import EmptyAnswer, Scorer, ScoreResult
+from coach.scoring.grading import too_long_to_say
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -52,6 +53,7 @@ class Params:
     talking_points_weight: float
     off_topic_cap: float
     no_result_max_grade: int  # a story without a result earns at most this grade
+    too_long_max_grade: int  # an answer far too long to say earns at most this grade
 
     @classmethod
     def from_rubric(cls, rubric: Rubric) -> Params:
@@ -68,6 +70,7 @@ class Params:
             talking_points_weight=rubric.grading.talking_points_weight,
             off_topic_cap=rubric.grading.off_topic_cap,
             no_result_max_grade=rubric.grading.no_result_max_grade,
+            too_long_max_grade=rubric.grading.too_long_max_grade,
         )
 
     def with_threshold(self, item: str, value: float) -> Params:
@@ -154,6 +157,7 @@ class ScoredSet:
     model_part: FloatArray  # 0-1 ramp of the similarity to the model answer
     coverage: FloatArray  # share of talking points covered
     off_topic: BoolArray
+    too_long: BoolArray  # far too long to say in the question's target time
     human_grade: FloatArray  # reference human grade, NaN when none
     raters: FloatArray  # records x raters: each rater's grade, NaN when none
     human_labels: FloatArray  # records x ALL_IDS: 1 true, 0 false, NaN not labelled
@@ -210,6 +214,7 @@ class ScoredSet:
         overall = np.clip(overall, 0.0, 100.0)
         grade = np.where(self.off_topic[pick], 1, grades_for(overall, p.cutoffs))
         grade = np.where(passed[:, result], grade, np.minimum(grade, p.no_result_max_grade))
+        grade = np.where(self.too_long[pick], np.minimum(grade, p.too_long_max_grade), grade)
         # An off-topic answer is scored as above, then reported as grade 1 with no criterion or
         # part shown.
         passed[self.off_topic[pick], :] = False
@@ -252,6 +257,7 @@ def build_scored_set(
     model_part = np.zeros(n)
     coverage = np.zeros(n)
     off_topic = np.zeros(n, dtype=bool)
+    too_long = np.zeros(n, dtype=bool)
     for row, result in enumerate(results):
         for column, criterion_id in enumerate(CRITERION_IDS):
             scores[row, column] = result.criterion(criterion_id).score
@@ -263,6 +269,8 @@ def build_scored_set(
         points = result.talking_points
         coverage[row] = sum(p.covered for p in points) / max(1, len(points))
         off_topic[row] = result.off_topic
+        target = pack.find_question(result.question).target_seconds
+        too_long[row] = too_long_to_say(pack.rubric.grading, result.word_count, target)
     width = max((len(r.grades) for r in records), default=0)
     raters = np.full((n, width), np.nan)
     human_labels = np.full((n, len(ALL_IDS)), np.nan)
@@ -284,6 +292,7 @@ def build_scored_set(
         model_part=model_part,
         coverage=coverage,
         off_topic=off_topic,
+        too_long=too_long,
         human_grade=human_grade,
         raters=raters,
         human_labels=human_labels,
@@ -338,4 +347,5 @@ def describe(params: Params) -> dict[str, Any]:
         "talking_points_weight": params.talking_points_weight,
         "off_topic_cap": params.off_topic_cap,
         "no_result_max_grade": params.no_result_max_grade,
+        "too_long_max_grade": params.too_long_max_grade,
     }

@@ -236,6 +236,12 @@ class Grading(Record):
     talking_point_threshold: float = spec(ge=-1, le=1)
     fuzzy_ratio: float = spec(default=88, ge=50, le=100)
     max_words: int = spec(default=1500, ge=50)
+    # A typed answer's speaking time is its words at this pace. One that would take more than
+    # `too_long_ratio` times the question's target time is a monologue an interviewer stops
+    # long before its result, and its grade stops at `too_long_max_grade`.
+    speaking_pace_wpm: float = spec(default=150, ge=60, le=300)
+    too_long_ratio: float = spec(default=3, ge=1, le=20)
+    too_long_max_grade: int = spec(default=3, ge=1, le=5)
 
     def check(self) -> None:
         cutoffs = self.cutoffs

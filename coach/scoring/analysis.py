@@ -6,7 +6,15 @@ import numpy as np
 
 from coach.content import CRITERION_IDS
 from coach.content.models import Criterion
-from coach.scoring.grading import grade_for, is_off_topic, mark_off_topic, notes, overall_score
+from coach.scoring.grading import (
+    cap_too_long,
+    grade_for,
+    is_off_topic,
+    mark_off_topic,
+    notes,
+    overall_score,
+    too_long_to_say,
+)
 from coach.scoring.mistakes import find_mistakes
 from coach.scoring.prepared import Prepared, SignalSpec, ramp, unit
 from coach.scoring.result import (
@@ -280,6 +288,10 @@ class Analysis:
             off_topic=off_topic,
         )
         grade, capped = grade_for(grading, overall, off_topic, star["result"].present)
+        target_seconds = self.p.question.target_seconds
+        grade = cap_too_long(
+            grading, grade, too_long_to_say(grading, self.word_count, target_seconds)
+        )
         if off_topic:
             criteria, star = mark_off_topic(criteria, star)
         return ScoreResult(
@@ -309,6 +321,8 @@ class Analysis:
                 off_topic=off_topic,
                 capped=capped,
                 order_ok=order_ok,
+                word_count=self.word_count,
+                target_seconds=target_seconds,
             ),
         )
 

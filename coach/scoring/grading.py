@@ -64,6 +64,19 @@ def grade_for(
     return grade, capped
 
 
+def too_long_to_say(grading: Grading, word_count: int, target_seconds: float) -> bool:
+    """Whether saying the answer at the rubric's pace would take more than `too_long_ratio`
+    times the question's target time."""
+    seconds = word_count / grading.speaking_pace_wpm * 60
+    return seconds > grading.too_long_ratio * target_seconds
+
+
+def cap_too_long(grading: Grading, grade: int, too_long: bool) -> int:
+    """An interviewer stops a monologue long before its result: the grade stops at
+    `too_long_max_grade`, however good the sentences in it are."""
+    return min(grade, grading.too_long_max_grade) if too_long else grade
+
+
 def mark_off_topic(
     criteria: Mapping[str, CriterionResult], star: Mapping[str, StarPartResult]
 ) -> tuple[dict[str, CriterionResult], dict[str, StarPartResult]]:
@@ -86,6 +99,8 @@ def notes(
     off_topic: bool,
     capped: bool,
     order_ok: bool,
+    word_count: int = 0,
+    target_seconds: float | None = None,
 ) -> tuple[str, ...]:
     """Plain lines on what limited the scoring or the grade; `semantic` is whether the
     embedding model read the sentences."""
@@ -101,6 +116,18 @@ def notes(
             f"no result: the grade stops at {grading.no_result_max_grade} until the story "
             "says how it ended"
         )
+    if target_seconds is not None and too_long_to_say(grading, word_count, target_seconds):
+        minutes = word_count / grading.speaking_pace_wpm
+        found.append(
+            f"far too long to say: about {minutes:.0f} minutes at {grading.speaking_pace_wpm:g} "
+            f"words a minute, against a target of {_clock(target_seconds)}; the grade stops at "
+            f"{grading.too_long_max_grade} until it is cut to one story"
+        )
     if not order_ok:
         found.append("the STAR parts come out of order; tell the story situation to result")
     return tuple(found)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"

@@ -116,6 +116,7 @@ def base_params() -> Params:
         talking_points_weight=6.0,
         off_topic_cap=10.0,
         no_result_max_grade=5,  # no cap: the synthetic sets test the cut-offs alone
+        too_long_max_grade=5,
     )
 
 
@@ -181,6 +182,7 @@ def synthetic() -> SyntheticFactory:
             model_part=model_part,
             coverage=coverage,
             off_topic=off_topic,
+            too_long=np.zeros(n, dtype=bool),
             human_grade=human_grade,
             raters=rater_grades,
             human_labels=human_labels,
