@@ -230,6 +230,35 @@ def test_huge_answer_is_truncated_and_still_scored(scorer: Scorer) -> None:
     assert any("first 1500 words" in note for note in result.notes)
 
 
+COLLEAGUES_STORY = (
+    "My colleague Sarah built our partner channel in Texas. She introduced brokers to shippers "
+    "before asking for anything, followed up every week, and brought customer success to reviews. "
+    "She closed 9 deals worth $1.4M and referred deals converted at 48%."
+)
+
+
+def test_a_story_of_what_someone_else_did_earns_nothing_for_it(scorer: Scorer) -> None:
+    result = scorer.score("build-network", COLLEAGUES_STORY)
+    assert result.grade <= 2
+    assert not any(c.passed for c in result.criteria)
+    assert any(note.startswith("this tells what someone else did") for note in result.notes)
+    told_as_mine = COLLEAGUES_STORY.replace("My colleague Sarah", "I").replace("She ", "I ")
+    mine = scorer.score("build-network", told_as_mine)
+    assert mine.grade >= 4
+    assert not any("someone else" in note for note in mine.notes)
+
+
+def test_what_others_did_in_ones_own_story_still_counts(scorer: Scorer) -> None:
+    story = (
+        "Last spring I introduced the CFO of a freight broker to a shipper she wanted to meet, "
+        "before asking for anything. I followed up a week later with a benchmark report. "
+        "She then introduced me to her CEO, and she signed a $240K contract in June."
+    )
+    result = scorer.score("referral-requests", story)
+    assert not any("someone else" in note for note in result.notes)
+    assert result.criterion("metrics").passed
+
+
 def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
     # About 1,000 words: some seven minutes to say, against the question's two.
     monologue = " ".join([STRONG] * 10)

@@ -26,7 +26,7 @@ from coach.scoring.result import (
     StarPartResult,
     TalkingPointResult,
 )
-from coach.scoring.sentences import SentenceFacts
+from coach.scoring.sentences import SentenceFacts, someone_elses_story
 from coach.scoring.star import find_star
 
 LECTURE_CREDIT = 0.35  # a lecture sentence earns this share of what the same words earn in a story
@@ -323,6 +323,7 @@ class Analysis:
                 order_ok=order_ok,
                 word_count=self.word_count,
                 target_seconds=target_seconds,
+                someone_elses=someone_elses_story(self.facts),
             ),
         )
 

@@ -101,6 +101,7 @@ def notes(
     order_ok: bool,
     word_count: int = 0,
     target_seconds: float | None = None,
+    someone_elses: bool = False,
 ) -> tuple[str, ...]:
     """Plain lines on what limited the scoring or the grade; `semantic` is whether the
     embedding model read the sentences."""
@@ -111,6 +112,11 @@ def notes(
         found.append(f"only the first {grading.max_words} words were scored")
     if off_topic:
         found.append("the answer does not address this question")
+    if someone_elses:
+        found.append(
+            "this tells what someone else did, never what you did: no point is given for their "
+            "work; tell the same story with your own part in it"
+        )
     if capped:
         found.append(
             f"no result: the grade stops at {grading.no_result_max_grade} until the story "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from coach.scoring.matching import CANCELLERS, Hit, KeySet, PhraseIndex, PhraseSet, phrase_key
@@ -107,6 +108,10 @@ SUBJECTS = frozenset(
 )
 # Past-tense verbs after "I" that tell a state, a wish or a discovery, not something done:
 # "I wanted to", "I noticed that", "I was asked".
+CANDIDATE_PRONOUNS = frozenset(
+    ["i", "we", "i've", "we've", "i'd", "we'd", "i'm", "we're", "i'll", "we'll", "me", "us"]
+)
+THIRD_PERSON = frozenset(["he", "she"])
 NOT_DEEDS = frozenset(
     [
         "was",
@@ -244,6 +249,8 @@ class SentenceFacts:
     negated: bool  # holds a negation that is not cancelled ("never miss" is not one)
     weakness: bool = False  # admits a weakness ("I'm not great at follow-up")
     deed: bool = False  # says what "I" did, in the past tense ("I scored each event ...")
+    speaks_as_self: bool = False  # says "I", "we", "me" or "us": the candidate is in it
+    others_deed: bool = False  # says what he or she did ("She closed nine deals")
 
     @property
     def eligible(self) -> bool:
@@ -295,6 +302,7 @@ class SentenceReader:
             for i, w in enumerate(raw)
         )
         deed = any(_is_deed(raw, i) for i in range(1, len(raw)))
+        others_deed = any(_is_deed(raw, i, THIRD_PERSON) for i in range(1, len(raw)))
         lecture_cue = self.lecture_keys.contains(tokens)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
         lead = [t for t in tokens if t[0].isalnum() and t not in LEAD_INS]
@@ -337,6 +345,8 @@ class SentenceReader:
             negated=negated,
             weakness=self.weakness_keys.contains(tokens),
             deed=deed,
+            speaks_as_self=not CANDIDATE_PRONOUNS.isdisjoint(raw),
+            others_deed=others_deed,
         )
 
     def _negation(self, tokens: tuple[str, ...]) -> bool:
@@ -347,15 +357,29 @@ class SentenceReader:
         return False
 
 
-def _is_deed(raw: list[str], i: int) -> bool:
-    """Whether word `i` is a past-tense verb of doing with "I" as its subject."""
+def _is_deed(raw: list[str], i: int, subjects: frozenset[str] = frozenset({"i"})) -> bool:
+    """Whether word `i` is a past-tense verb of doing with one of `subjects` ("I") before it."""
     word = raw[i]
     if word in NOT_DEEDS or not (word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))):
         return False
     subject = i - 1
     if raw[subject] in DEED_ADVERBS and subject > 0:
         subject -= 1
-    return raw[subject] == "i"
+    return raw[subject] in subjects
+
+
+def someone_elses_story(facts: Sequence[SentenceFacts]) -> bool:
+    """Whether the answer tells what somebody else did ("My colleague Sarah built the channel.
+    She closed nine deals.") and never speaks as "I" or "we": then none of it is an example of
+    the candidate's own, however strong the story."""
+    return any(f.others_deed for f in facts) and not any(f.speaks_as_self for f in facts)
+
+
+def as_someone_elses(facts: list[SentenceFacts]) -> list[SentenceFacts]:
+    """The facts with no sentence counted as the candidate's own, if the story is another's."""
+    if not someone_elses_story(facts):
+        return facts
+    return [replace(f, own=False) for f in facts]
 
 
 def with_quoted_speech(text: str, facts: list[SentenceFacts]) -> list[SentenceFacts]:
