@@ -259,6 +259,29 @@ def test_what_others_did_in_ones_own_story_still_counts(scorer: Scorer) -> None:
     assert result.criterion("metrics").passed
 
 
+def test_a_plan_of_what_one_would_do_is_no_example(scorer: Scorer) -> None:
+    plan = (
+        "I would start by mapping the ten people who influence my target accounts. I would offer "
+        "each of them something useful before asking for anything, like an introduction or a "
+        "benchmark. I'd follow up within 48 hours of every meeting and log it in the CRM. I would "
+        "measure success by referred pipeline and revenue, aiming for 1M in a year."
+    )
+    result = scorer.score("build-network", plan)
+    assert result.grade <= 2
+    assert not result.criterion("metrics").passed
+    assert any(note.startswith("this says what you would do") for note in result.notes)
+
+
+def test_would_as_a_habit_in_a_story_is_still_ones_own(scorer: Scorer) -> None:
+    story = STRONG.replace(
+        "I followed up within a week of every meeting",
+        "Every Friday I would call two of them, I followed up within a week of every meeting",
+    )
+    result = scorer.score("build-network", story)
+    assert result.grade >= 4
+    assert not any("would do" in note for note in result.notes)
+
+
 def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
     # About 1,000 words: some seven minutes to say, against the question's two.
     monologue = " ".join([STRONG] * 10)

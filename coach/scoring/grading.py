@@ -102,6 +102,7 @@ def notes(
     word_count: int = 0,
     target_seconds: float | None = None,
     someone_elses: bool = False,
+    plans_only: bool = False,
 ) -> tuple[str, ...]:
     """Plain lines on what limited the scoring or the grade; `semantic` is whether the
     embedding model read the sentences."""
@@ -116,6 +117,11 @@ def notes(
         found.append(
             "this tells what someone else did, never what you did: no point is given for their "
             "work; tell the same story with your own part in it"
+        )
+    if plans_only:
+        found.append(
+            "this says what you would do, not what you did: a plan earns no credit as an "
+            "example; tell about a time you did it"
         )
     if capped:
         found.append(

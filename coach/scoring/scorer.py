@@ -12,7 +12,7 @@ from coach.scoring.embedding import Embedder, content_texts
 from coach.scoring.errors import EmptyAnswer
 from coach.scoring.prepared import Prepared, prepare_question
 from coach.scoring.result import ScoreResult
-from coach.scoring.sentences import as_someone_elses, with_quoted_speech
+from coach.scoring.sentences import as_plans, as_someone_elses, with_quoted_speech
 from coach.scoring.text import normalise, split_sentences, truncate_words, words
 
 
@@ -55,7 +55,7 @@ class Scorer:
             text, truncated = truncate_words(text, prepared.rubric.grading.max_words)
             spans = split_sentences(text)
             facts = [prepared.reader.read(i, span) for i, span in enumerate(spans)]
-            facts = as_someone_elses(with_quoted_speech(text, facts))
+            facts = as_plans(as_someone_elses(with_quoted_speech(text, facts)))
             jobs.append((prepared, text, facts, truncated, len(words(normalise(answer)))))
         all_sentences = [f.span.text for _, _, facts, _, _ in jobs for f in facts]
         vectors = self._encode(all_sentences)

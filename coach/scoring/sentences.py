@@ -112,6 +112,9 @@ CANDIDATE_PRONOUNS = frozenset(
     ["i", "we", "i've", "we've", "i'd", "we'd", "i'm", "we're", "i'll", "we'll", "me", "us"]
 )
 THIRD_PERSON = frozenset(["he", "she"])
+# "would", not "will": "each week I'll look at my calendar" is a habit, the candidate's own.
+PLAN_CONTRACTIONS = frozenset(["i'd", "we'd"])
+PLAN_ADVERBS = frozenset(["probably", "also", "then", "just", "first", "definitely", "likely"])
 NOT_DEEDS = frozenset(
     [
         "was",
@@ -251,6 +254,7 @@ class SentenceFacts:
     deed: bool = False  # says what "I" did, in the past tense ("I scored each event ...")
     speaks_as_self: bool = False  # says "I", "we", "me" or "us": the candidate is in it
     others_deed: bool = False  # says what he or she did ("She closed nine deals")
+    plan: bool = False  # says what "I" would do ("I would start by mapping ...")
 
     @property
     def eligible(self) -> bool:
@@ -303,6 +307,7 @@ class SentenceReader:
         )
         deed = any(_is_deed(raw, i) for i in range(1, len(raw)))
         others_deed = any(_is_deed(raw, i, THIRD_PERSON) for i in range(1, len(raw)))
+        plan = any(_is_plan(raw, i) for i in range(len(raw)))
         lecture_cue = self.lecture_keys.contains(tokens)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
         lead = [t for t in tokens if t[0].isalnum() and t not in LEAD_INS]
@@ -347,6 +352,7 @@ class SentenceReader:
             deed=deed,
             speaks_as_self=not CANDIDATE_PRONOUNS.isdisjoint(raw),
             others_deed=others_deed,
+            plan=plan,
         )
 
     def _negation(self, tokens: tuple[str, ...]) -> bool:
@@ -366,6 +372,38 @@ def _is_deed(raw: list[str], i: int, subjects: frozenset[str] = frozenset({"i"})
     if raw[subject] in DEED_ADVERBS and subject > 0:
         subject -= 1
     return raw[subject] in subjects
+
+
+def _is_plan(raw: list[str], i: int) -> bool:
+    """Whether word `i` starts "I would" or "we'd" followed by a verb that is not a past
+    participle ("I'd spent" tells the past)."""
+    word = raw[i]
+    if word in PLAN_CONTRACTIONS:
+        verb = i + 1
+    elif word in {"i", "we"} and i + 1 < len(raw) and raw[i + 1] == "would":
+        verb = i + 2
+    else:
+        return False
+    while verb < len(raw) and raw[verb] in PLAN_ADVERBS:
+        verb += 1
+    if verb >= len(raw):
+        return False
+    following = raw[verb]
+    return not (following in IRREGULAR_PAST or (len(following) > 4 and following.endswith("ed")))
+
+
+def only_plans(facts: Sequence[SentenceFacts]) -> bool:
+    """Whether the answer says what the candidate would do and never what they did: no
+    sentence in the past tense, and at least one plan ("I would start by ...")."""
+    return any(f.plan for f in facts) and not any(f.past_tense for f in facts)
+
+
+def as_plans(facts: list[SentenceFacts]) -> list[SentenceFacts]:
+    """In an answer of plans only, the plans are not the candidate's own example. In a story,
+    "I would call them every Friday" is a habit of the past and stays the candidate's."""
+    if not only_plans(facts):
+        return facts
+    return [replace(f, own=False) if f.plan else f for f in facts]
 
 
 def someone_elses_story(facts: Sequence[SentenceFacts]) -> bool:
