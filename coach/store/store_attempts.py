@@ -163,11 +163,7 @@ class AttemptsMixin(ScheduleMixin, CandidatesMixin):
         """Set (or append a paragraph to) the coach's note on an attempt; "" clears it."""
 
         def update(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT coach_note FROM attempts WHERE id = ?", (attempt_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"no attempt {attempt_id} (see: coach history)")
+            row = _attempt_row(conn, attempt_id, "coach_note")
             text = note.strip()
             if append and row["coach_note"] and text:
                 text = f"{row['coach_note']}\n\n{text}"
@@ -182,11 +178,7 @@ class AttemptsMixin(ScheduleMixin, CandidatesMixin):
             check_grade(grade, "human grade")
 
         def update(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT candidate_id, question_id FROM attempts WHERE id = ?", (attempt_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"no attempt {attempt_id} (see: coach history)")
+            row = _attempt_row(conn, attempt_id, "candidate_id, question_id")
             conn.execute("UPDATE attempts SET human_grade = ? WHERE id = ?", (grade, attempt_id))
             self._reschedule(conn, row["candidate_id"], row["question_id"])
 
@@ -195,12 +187,18 @@ class AttemptsMixin(ScheduleMixin, CandidatesMixin):
 
     def delete_attempt(self, attempt_id: int) -> None:
         def delete(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT candidate_id, question_id FROM attempts WHERE id = ?", (attempt_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"no attempt {attempt_id} (see: coach history)")
+            row = _attempt_row(conn, attempt_id, "candidate_id, question_id")
             conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
             self._reschedule(conn, row["candidate_id"], row["question_id"])
 
         self._write(delete)
+
+
+def _attempt_row(conn: sqlite3.Connection, attempt_id: int, columns: str) -> sqlite3.Row:
+    """`columns` of one attempt; NotFound if there is no such attempt."""
+    row: sqlite3.Row | None = conn.execute(
+        f"SELECT {columns} FROM attempts WHERE id = ?", (attempt_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no attempt {attempt_id} (see: coach history)")
+    return row
