@@ -272,6 +272,12 @@ def test_a_plan_of_what_one_would_do_is_no_example(scorer: Scorer) -> None:
     assert any(note.startswith("this says what you would do") for note in result.notes)
 
 
+def test_past_perfect_with_id_is_not_a_plan(scorer: Scorer) -> None:
+    answer = "I'd known Priya for three years, and I'd been sending her a benchmark every quarter."
+    result = scorer.score("relationship-deal", answer)
+    assert not any("would do" in note for note in result.notes)
+
+
 def test_would_as_a_habit_in_a_story_is_still_ones_own(scorer: Scorer) -> None:
     story = STRONG.replace(
         "I followed up within a week of every meeting",

@@ -106,8 +106,6 @@ SUBJECTS = frozenset(
         "customer",
     ]
 )
-# Past-tense verbs after "I" that tell a state, a wish or a discovery, not something done:
-# "I wanted to", "I noticed that", "I was asked".
 CANDIDATE_PRONOUNS = frozenset(
     ["i", "we", "i've", "we've", "i'd", "we'd", "i'm", "we're", "i'll", "we'll", "me", "us"]
 )
@@ -115,6 +113,35 @@ THIRD_PERSON = frozenset(["he", "she"])
 # "would", not "will": "each week I'll look at my calendar" is a habit, the candidate's own.
 PLAN_CONTRACTIONS = frozenset(["i'd", "we'd"])
 PLAN_ADVERBS = frozenset(["probably", "also", "then", "just", "first", "definitely", "likely"])
+# Past participles unlike the past tense: "I'd been", "we'd known" tell the past, not a plan.
+PARTICIPLES = frozenset(
+    [
+        "been",
+        "known",
+        "seen",
+        "done",
+        "gone",
+        "taken",
+        "given",
+        "written",
+        "spoken",
+        "grown",
+        "shown",
+        "begun",
+        "drawn",
+        "driven",
+        "chosen",
+        "fallen",
+        "forgotten",
+        "gotten",
+        "hidden",
+        "risen",
+        "thrown",
+        "broken",
+    ]
+)
+# Past-tense verbs after "I" that tell a state, a wish or a discovery, not something done:
+# "I wanted to", "I noticed that", "I was asked".
 NOT_DEEDS = frozenset(
     [
         "was",
@@ -158,7 +185,9 @@ NOT_DEEDS = frozenset(
     ]
 )
 # Words that may stand between "I" and its verb: "I then called", "I personally ran".
-DEED_ADVERBS = frozenset(["also", "then", "personally", "first", "quickly", "immediately", "finally"])
+DEED_ADVERBS = frozenset(
+    ["also", "then", "personally", "first", "quickly", "immediately", "finally"]
+)
 # A sentence where this share of the words are rubric phrases is a buzzword pile, not a sentence.
 BUZZ_SHARE = 0.2
 # English sentences are about a third articles, prepositions, conjunctions and auxiliaries; twelve
@@ -389,7 +418,11 @@ def _is_plan(raw: list[str], i: int) -> bool:
     if verb >= len(raw):
         return False
     following = raw[verb]
-    return not (following in IRREGULAR_PAST or (len(following) > 4 and following.endswith("ed")))
+    return not (
+        following in IRREGULAR_PAST
+        or following in PARTICIPLES
+        or (len(following) > 4 and following.endswith("ed"))
+    )
 
 
 def only_plans(facts: Sequence[SentenceFacts]) -> bool:
