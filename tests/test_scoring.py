@@ -288,6 +288,34 @@ def test_would_as_a_habit_in_a_story_is_still_ones_own(scorer: Scorer) -> None:
     assert not any("would do" in note for note in result.notes)
 
 
+ASKS_AT_ONCE = (
+    "I'm direct about it. In the first meeting with anyone new I ask for three referrals before "
+    "we hang up, because time is money and most people are happy to help. Last quarter that got "
+    "me 40 names."
+)
+
+
+def test_asking_a_new_contact_for_referrals_at_once_is_transactional(scorer: Scorer) -> None:
+    result = scorer.score("referral-requests", ASKS_AT_ONCE)
+    assert not result.off_topic  # one "referrals" puts it on the question's ground
+    assert "transactional" in result.mistake_ids()
+    (mistake,) = [m for m in result.mistakes if m.id == "transactional"]
+    assert mistake.evidence[0].text.startswith("In the first meeting with anyone new I ask")
+    assert not result.criterion("metrics").passed  # three referrals asked for are no result
+    assert result.grade <= 2
+
+
+def test_an_ask_far_from_a_first_meeting_is_not_an_ask_at_once(scorer: Scorer) -> None:
+    story = (
+        "I had sent a broker four clients over two years without asking for anything. When he "
+        "mentioned a client with a supply problem, I asked for a warm intro, and met the client "
+        "with our product lead so we could answer the technical questions in the first meeting. "
+        "We signed a $180K contract in March."
+    )
+    result = scorer.score("referral-requests", story)
+    assert "transactional" not in result.mistake_ids()
+
+
 def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
     # About 1,000 words: some seven minutes to say, against the question's two.
     monologue = " ".join([STRONG] * 10)

@@ -103,6 +103,8 @@ def numbers(pack: ContentPack) -> NumberClassifier:
         ("In 2023 I joined a tier 1 partner council.", {"neutral"}),
         ("By month eleven the partners had referred $480K of pipeline.", {"neutral", "impact"}),
         ("On day 30 I sent each partner a pipeline report.", {"neutral"}),
+        ("In the first meeting I ask for three referrals.", {"activity"}),
+        ("I asked for two introductions and closed $90K from them.", {"activity", "impact"}),
         ("One of my partners introduced me.", set()),
     ],
 )

@@ -214,6 +214,9 @@ class Language(Record):
     buzzwords: list[str] = spec(factory=list)
     topic_terms: list[str] = spec(factory=list)
     immediacy_cues: list[str] = spec(factory=list)
+    # "I ask for three referrals": an ask verb with one of these within a few words of it.
+    ask_verbs: list[str] = spec(factory=list)
+    ask_objects: list[str] = spec(factory=list)
     common_names: list[str] = spec(factory=list)
     weakness_cues: list[str] = spec(factory=list)
     imperative_verbs: list[str] = spec(factory=list)

@@ -264,7 +264,12 @@ class Analysis:
     def topic_terms(self) -> int:
         # A sentence said again word for word adds no topic: a line pasted 250 times is one line.
         distinct = {" ".join(f.tokens): f for f in self.facts}.values()
-        return sum(len(self.p.topic_terms.matches(f.hits)) for f in distinct)
+        # The question's own terms count twice: one "referrals" in an answer to "How do you
+        # request referrals..." puts it on the question's ground.
+        return sum(
+            len(self.p.topic_terms.matches(f.hits)) + len(self.p.question_terms.matches(f.hits))
+            for f in distinct
+        )
 
     def result(self) -> ScoreResult:
         rubric = self.rubric

@@ -91,6 +91,10 @@ def _transactional(a: Analysis, mistake: Mistake, criteria: dict[str, CriterionR
     value_first = criteria["value_first"]
     hits = []
     for fact in a.facts:
+        cues = [h.start for h in a.p.immediacy.matches(fact.hits) if not h.negated]
+        if fact.own and not fact.negated and _asks_at_once(a, fact, cues):
+            hits.append(fact)
+            continue
         # Advice about asking is no ask; only the candidate's own practice can be transactional.
         if not fact.own or a.signal_score(spec, fact, own_only=True) < mistake.threshold:
             continue
@@ -98,11 +102,28 @@ def _transactional(a: Analysis, mistake: Mistake, criteria: dict[str, CriterionR
             continue
         # Asking in an answer that shows giving is the point of value-first networking, not a
         # mistake - unless the ask comes at once, before any giving could have happened.
-        immediate = any(not h.negated for h in a.p.immediacy.matches(fact.hits))
+        immediate = bool(cues)
         if value_first.passed and not immediate:
             continue
         hits.append(fact)
     return (hits[:3], "asks or pitches before giving anything") if hits else None
+
+
+ASK_REACH = 8  # tokens between an ask and the cue that it is made at once
+
+
+def _asks_at_once(a: Analysis, fact: SentenceFacts, cues: list[int]) -> bool:
+    """Whether the sentence asks for something (a referral, an introduction, a demo: an ask verb
+    with its object at most four words on) with a cue of immediacy next to it: "In the first
+    meeting I ask for three referrals". A cue further off is about something else ("asked for
+    a warm intro, and met the client together ... in the first meeting")."""
+    tokens = fact.tokens
+    return any(
+        token in a.p.ask_verbs
+        and not a.p.ask_objects.isdisjoint(tokens[i + 1 : i + 5])
+        and any(abs(cue - i) <= ASK_REACH for cue in cues)
+        for i, token in enumerate(tokens)
+    )
 
 
 def _names_own_team(a: Analysis, fact: SentenceFacts) -> bool:

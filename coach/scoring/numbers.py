@@ -136,6 +136,8 @@ class NumberClassifier:
                 return "impact" if TIME_SAVED.intersection(before) else "neutral"
             near = self._nearest(before[-TIME_WINDOW:], self.impact, from_end=True)
             return "impact" if near is not None else "neutral"
+        if before[-2:-1] in (["ask"], ["request"]) and before[-1] == "for":
+            return "activity"  # "I ask for three referrals": a count of asks, not of results
         if before[-2:] == ["out", "of"]:
             # "three trade shows out of twelve by the pipeline...": twelve counts the shows
             kind = self._context_kind(before[:-2], [])

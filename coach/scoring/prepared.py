@@ -12,7 +12,7 @@ from coach.content.models import PartRubric, Signal
 from coach.scoring.matching import KeySet, PhraseIndex, PhraseSet, phrase_key
 from coach.scoring.numbers import NumberClassifier
 from coach.scoring.sentences import SentenceReader
-from coach.scoring.text import split_sentences
+from coach.scoring.text import split_sentences, stems
 
 # Texts to unit-length embeddings, or None when the model is off (keyword checks only).
 Encode = Callable[[Sequence[str]], "np.ndarray | None"]
@@ -60,12 +60,25 @@ class Prepared:
     part_cues: dict[str, PhraseSet]
     topic_terms: PhraseSet
     immediacy: PhraseSet
+    ask_verbs: frozenset[str]  # stems
+    ask_objects: frozenset[str]  # stems
+    # The topic terms the question itself uses ("referrals" for "How do you request
+    # referrals..."): an answer that uses them is on the question's ground.
+    question_terms: PhraseSet
 
 
 def prepare_question(pack: ContentPack, question: Question, encode: Encode) -> Prepared:
     """Compile a question's rubric: phrase sets, exemplar embeddings, topic vectors."""
     rubric = pack.rubric_for(question.id)
     language = rubric.language
+    topic_terms = PhraseSet.of(
+        [
+            *language.topic_terms,
+            *question.key_concepts,
+            *(k for tp in question.talking_points for k in tp.keywords),
+        ]
+    )
+    asked = f"{question.title} {question.question}"
     named: list[tuple[str, Signal]] = [
         *((f"part:{p}", getattr(rubric.star, p)) for p in STAR_PARTS),
         *((f"criterion:{c}", getattr(rubric.criteria, c)) for c in CRITERION_IDS),
@@ -152,12 +165,11 @@ def prepare_question(pack: ContentPack, question: Question, encode: Encode) -> P
         criticism_targets=PhraseSet.of(language.criticism_targets),
         part_cues=part_cues,
         immediacy=PhraseSet.of(language.immediacy_cues),
-        topic_terms=PhraseSet.of(
-            [
-                *language.topic_terms,
-                *question.key_concepts,
-                *(k for tp in question.talking_points for k in tp.keywords),
-            ]
+        ask_verbs=frozenset(t for w in language.ask_verbs for t in stems(w)),
+        ask_objects=frozenset(t for w in language.ask_objects for t in stems(w)),
+        topic_terms=topic_terms,
+        question_terms=PhraseSet(
+            frozenset(k for k in topic_terms.keys if set(k) <= set(stems(asked)))
         ),
     )
     return prepared
