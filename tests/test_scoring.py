@@ -316,6 +316,20 @@ def test_an_ask_far_from_a_first_meeting_is_not_an_ask_at_once(scorer: Scorer) -
     assert "transactional" not in result.mistake_ids()
 
 
+def test_thousands_separators_do_not_make_a_result_a_list(scorer: Scorer) -> None:
+    answer = (
+        "Two years ago I started a monthly newsletter for plant managers on reducing unplanned "
+        "downtime, using anonymised data from our customers with their permission. I co-wrote "
+        "every issue with our product manager. It grew to 3,100 subscribers, and 14 of our 2023 "
+        "deals, worth 1.6M, started with a reader replying to an issue."
+    )
+    result = scorer.score("thought-leadership", answer)
+    assert result.star["result"].present
+    metrics = result.criterion("metrics")
+    assert metrics.passed and "1.6M" in metrics.reason
+    assert metrics.evidence[0].text.startswith("It grew to 3,100 subscribers")
+
+
 def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
     # About 1,000 words: some seven minutes to say, against the question's two.
     monologue = " ".join([STRONG] * 10)

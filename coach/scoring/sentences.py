@@ -75,6 +75,8 @@ _TIME_ANCHOR = re.compile(
     re.I,
 )
 MIN_EVIDENCE_TOKENS = 4
+# A comma between digits groups thousands ("3,100 subscribers"); it separates no list items.
+_LIST_COMMA = re.compile(r",(?!\d)|(?<!\d),")
 # "-ed" words are past-tense verbs only after a subject ("we closed"), not as adjectives
 # ("qualified opportunities", "connected teams").
 SUBJECTS = frozenset(
@@ -353,7 +355,7 @@ class SentenceReader:
             or _TIME_ANCHOR.search(span.text)
             or self.anchor_keys.contains(tokens)
         )
-        commas = span.text.count(",") + span.text.count(";")
+        commas = len(_LIST_COMMA.findall(span.text)) + span.text.count(";")
         word_count = len(raw)
         buzz_hits = self.buzzwords.matches(hits)
         covered = {h.start + k for h in buzz_hits for k in range(len(h.phrase))}
