@@ -330,6 +330,26 @@ def test_thousands_separators_do_not_make_a_result_a_list(scorer: Scorer) -> Non
     assert metrics.evidence[0].text.startswith("It grew to 3,100 subscribers")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "involves_a_colleague"),
+    [
+        ("I brought our clinical lead to the second call.", True),
+        ("I asked our security architect to join the review.", True),
+        ("I brought their clinical lead to the second call.", False),
+    ],
+)
+def test_a_colleague_named_by_title_is_a_partner_team(
+    scorer: Scorer, sentence: str, involves_a_colleague: bool
+) -> None:
+    story = (
+        "At a hospital software company I met the COO of a regional hospital group at a dinner in "
+        "2022. The next day I sent her our benchmark on nurse overtime, without any pitch. "
+        f"{sentence} They signed a three year contract worth 540K."
+    )
+    result = scorer.score("convert-opportunities", story)
+    assert ("ignores_cross_functional" not in result.mistake_ids()) == involves_a_colleague
+
+
 def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
     # About 1,000 words: some seven minutes to say, against the question's two.
     monologue = " ".join([STRONG] * 10)

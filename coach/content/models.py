@@ -211,6 +211,8 @@ class Language(Record):
     cross_functional_roles: list[str] = spec(factory=list)
     cross_functional_teams: list[str] = spec(factory=list)
     team_markers: list[str] = spec(factory=list)
+    # "our clinical lead", "our security architect": a colleague from the candidate's own side.
+    colleague_titles: list[str] = spec(factory=list)
     buzzwords: list[str] = spec(factory=list)
     topic_terms: list[str] = spec(factory=list)
     immediacy_cues: list[str] = spec(factory=list)

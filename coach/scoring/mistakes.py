@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from coach.content.models import Mistake
 from coach.scoring.result import CriterionResult, MistakeResult
 from coach.scoring.sentences import SentenceFacts
+from coach.scoring.text import stems
 
 if TYPE_CHECKING:
     from coach.scoring.analysis import Analysis
@@ -132,6 +133,14 @@ def _names_own_team(a: Analysis, fact: SentenceFacts) -> bool:
         return False
     if any(not h.negated for h in a.p.cross_functional_roles.matches(fact.hits)):
         return True
+    # The words as written: typo correction may turn a title into a rubric word ("architect"
+    # into "architecture").
+    words = stems(fact.span.text)
+    if not fact.negated and any(
+        word == "our" and not a.p.colleague_titles.isdisjoint(words[i + 1 : i + 4])
+        for i, word in enumerate(words)
+    ):
+        return True  # "I brought our clinical lead to a call"
     for hit in a.p.cross_functional_teams.matches(fact.hits):
         before = fact.tokens[max(0, hit.start - 3) : hit.start]
         markers = any(

@@ -55,6 +55,7 @@ class Prepared:
     cross_functional_roles: PhraseSet
     cross_functional_teams: PhraseSet
     team_markers: frozenset[tuple[str, ...]]
+    colleague_titles: frozenset[str]  # stems
     criticism_words: PhraseSet
     criticism_targets: PhraseSet
     part_cues: dict[str, PhraseSet]
@@ -161,6 +162,7 @@ def prepare_question(pack: ContentPack, question: Question, encode: Encode) -> P
         cross_functional_roles=PhraseSet.of(language.cross_functional_roles),
         cross_functional_teams=PhraseSet.of(language.cross_functional_teams),
         team_markers=PhraseSet.of(language.team_markers).keys,
+        colleague_titles=frozenset(t for w in language.colleague_titles for t in stems(w)),
         criticism_words=PhraseSet.of(language.criticism_words),
         criticism_targets=PhraseSet.of(language.criticism_targets),
         part_cues=part_cues,
