@@ -85,6 +85,16 @@ def test_criticism_is_flagged_with_its_sentence(scorer: Scorer) -> None:
     assert result.grade <= 2
 
 
+def test_writing_customers_off_as_fickle_is_criticism(scorer: Scorer) -> None:
+    answer = (
+        "Customers are fickle and most of them ghost you anyway, so I don't waste time on dormant "
+        "contacts. If they were serious they'd come back on their own."
+    )
+    result = scorer.score("dormant-relationships", answer)
+    mistake = next(m for m in result.mistakes if m.id == "criticizes_others")
+    assert mistake.evidence[0].text.startswith("Customers are fickle")
+
+
 def test_keyword_stuffing_scores_low(scorer: Scorer) -> None:
     result = scorer.score("build-network", STUFFED)
     assert result.grade == 1
