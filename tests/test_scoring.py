@@ -315,6 +315,15 @@ def test_asking_a_new_contact_for_referrals_at_once_is_transactional(scorer: Sco
     assert result.grade <= 2
 
 
+def test_asking_for_a_second_meeting_is_follow_up_not_a_transactional_ask(scorer: Scorer) -> None:
+    answer = (
+        "In the first meeting I ask what they need, and before we hang up I ask for a second "
+        "meeting. Last year that approach led to 12 partner-sourced deals worth 1.1M."
+    )
+    result = scorer.score("referral-requests", answer)
+    assert "transactional" not in result.mistake_ids()
+
+
 def test_an_ask_far_from_a_first_meeting_is_not_an_ask_at_once(scorer: Scorer) -> None:
     story = (
         "I had sent a broker four clients over two years without asking for anything. When he "
