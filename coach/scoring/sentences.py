@@ -336,8 +336,9 @@ class SentenceReader:
             or (len(w) > 4 and w.endswith("ed") and i > 0 and raw[i - 1] in SUBJECTS)
             for i, w in enumerate(raw)
         )
-        deed = any(_is_deed(raw, i) for i in range(1, len(raw)))
-        others_deed = any(_is_deed(raw, i, THIRD_PERSON) for i in range(1, len(raw)))
+        doers = _doers(raw)
+        deed = "i" in doers
+        others_deed = not THIRD_PERSON.isdisjoint(doers)
         plan = any(_is_plan(raw, i) for i in range(len(raw)))
         lecture_cue = self.lecture_keys.contains(tokens)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
@@ -394,15 +395,21 @@ class SentenceReader:
         return False
 
 
-def _is_deed(raw: list[str], i: int, subjects: frozenset[str] = frozenset({"i"})) -> bool:
-    """Whether word `i` is a past-tense verb of doing with one of `subjects` ("I") before it."""
-    word = raw[i]
-    if word in NOT_DEEDS or not (word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))):
-        return False
-    subject = i - 1
-    if raw[subject] in DEED_ADVERBS and subject > 0:
-        subject -= 1
-    return raw[subject] in subjects
+def _doers(raw: list[str]) -> set[str]:
+    """The subjects of the sentence's past-tense verbs of doing: {"i"} for "I then called her",
+    {"she"} for "She closed nine deals"."""
+    found = set()
+    for i in range(1, len(raw)):
+        word = raw[i]
+        if word in NOT_DEEDS or not (
+            word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
+        ):
+            continue
+        subject = i - 1
+        if raw[subject] in DEED_ADVERBS and subject > 0:
+            subject -= 1
+        found.add(raw[subject])
+    return found
 
 
 def _is_plan(raw: list[str], i: int) -> bool:
