@@ -369,6 +369,29 @@ def test_a_colleague_named_by_title_is_a_partner_team(
     assert ("ignores_cross_functional" not in result.mistake_ids()) == involves_a_colleague
 
 
+WE_ONLY = (
+    "At a logistics software company we had no presence with freight brokers in Texas. We set a "
+    "goal of 1M of partner pipeline within a year. We mapped the twelve brokers who mattered most "
+    "and introduced each of them to a shipper they wanted to meet before asking for anything. We "
+    "followed up within a week of every meeting. We closed 9 deals worth 1.4M."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "noted"),
+    [
+        (WE_ONLY, True),
+        (WE_ONLY.replace("We mapped", "I mapped"), False),
+        (STRONG, False),
+    ],
+)
+def test_a_story_told_only_as_we_asks_which_part_was_yours(
+    scorer: Scorer, answer: str, noted: bool
+) -> None:
+    result = scorer.score("build-network", answer)
+    assert any(note.startswith('every step is told as "we"') for note in result.notes) == noted
+
+
 def test_an_answer_far_too_long_to_say_stops_at_grade_3(scorer: Scorer) -> None:
     # About 1,000 words: some seven minutes to say, against the question's two.
     monologue = " ".join([STRONG] * 10)

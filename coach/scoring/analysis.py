@@ -26,7 +26,7 @@ from coach.scoring.result import (
     StarPartResult,
     TalkingPointResult,
 )
-from coach.scoring.sentences import SentenceFacts, only_plans, someone_elses_story
+from coach.scoring.sentences import SentenceFacts, only_plans, only_we, someone_elses_story
 from coach.scoring.star import find_star
 
 LECTURE_CREDIT = 0.35  # a lecture sentence earns this share of what the same words earn in a story
@@ -330,6 +330,7 @@ class Analysis:
                 target_seconds=target_seconds,
                 someone_elses=someone_elses_story(self.facts),
                 plans_only=only_plans(self.facts),
+                only_we=only_we(self.facts),
             ),
         )
 

@@ -103,6 +103,7 @@ def notes(
     target_seconds: float | None = None,
     someone_elses: bool = False,
     plans_only: bool = False,
+    only_we: bool = False,
 ) -> tuple[str, ...]:
     """Plain lines on what limited the scoring or the grade; `semantic` is whether the
     embedding model read the sentences."""
@@ -122,6 +123,11 @@ def notes(
         found.append(
             "this says what you would do, not what you did: a plan earns no credit as an "
             "example; tell about a time you did it"
+        )
+    if only_we:
+        found.append(
+            'every step is told as "we": say which of them you did yourself; the interviewer '
+            "will ask"
         )
     if capped:
         found.append(

@@ -112,6 +112,7 @@ CANDIDATE_PRONOUNS = frozenset(
     ["i", "we", "i've", "we've", "i'd", "we'd", "i'm", "we're", "i'll", "we'll", "me", "us"]
 )
 THIRD_PERSON = frozenset(["he", "she"])
+SINGULAR_SELF = frozenset(["i", "i've", "i'd", "i'm", "i'll", "me", "myself"])
 # "would", not "will": "each week I'll look at my calendar" is a habit, the candidate's own.
 PLAN_CONTRACTIONS = frozenset(["i'd", "we'd"])
 PLAN_ADVERBS = frozenset(["probably", "also", "then", "just", "first", "definitely", "likely"])
@@ -286,6 +287,8 @@ class SentenceFacts:
     speaks_as_self: bool = False  # says "I", "we", "me" or "us": the candidate is in it
     others_deed: bool = False  # says what he or she did ("She closed nine deals")
     plan: bool = False  # says what "I" would do ("I would start by mapping ...")
+    team_deed: bool = False  # says what "we" did ("We closed nine deals")
+    says_i: bool = False  # "I", "me", "myself": the candidate alone, not the team
 
     @property
     def eligible(self) -> bool:
@@ -339,6 +342,7 @@ class SentenceReader:
         doers = _doers(raw)
         deed = "i" in doers
         others_deed = not THIRD_PERSON.isdisjoint(doers)
+        team_deed = "we" in doers
         plan = any(_is_plan(raw, i) for i in range(len(raw)))
         lecture_cue = self.lecture_keys.contains(tokens)
         second_person = any(w in {"you", "your", "you're", "yourself"} for w in raw)
@@ -385,6 +389,8 @@ class SentenceReader:
             speaks_as_self=not CANDIDATE_PRONOUNS.isdisjoint(raw),
             others_deed=others_deed,
             plan=plan,
+            team_deed=team_deed,
+            says_i=not SINGULAR_SELF.isdisjoint(raw),
         )
 
     def _negation(self, tokens: tuple[str, ...]) -> bool:
@@ -446,6 +452,12 @@ def as_plans(facts: list[SentenceFacts]) -> list[SentenceFacts]:
     if not only_plans(facts):
         return facts
     return [replace(f, own=False) if f.plan else f for f in facts]
+
+
+def only_we(facts: Sequence[SentenceFacts]) -> bool:
+    """Whether every deed of the story is told as "we" and the candidate never says "I": the
+    interviewer cannot tell which part was theirs."""
+    return any(f.team_deed for f in facts) and not any(f.says_i for f in facts)
 
 
 def someone_elses_story(facts: Sequence[SentenceFacts]) -> bool:
