@@ -315,23 +315,21 @@ def test_asking_a_new_contact_for_referrals_at_once_is_transactional(scorer: Sco
     assert result.grade <= 2
 
 
-def test_asking_for_a_second_meeting_is_follow_up_not_a_transactional_ask(scorer: Scorer) -> None:
-    answer = (
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # Asking for a second meeting is follow-up.
         "In the first meeting I ask what they need, and before we hang up I ask for a second "
-        "meeting. Last year that approach led to 12 partner-sourced deals worth 1.1M."
-    )
-    result = scorer.score("referral-requests", answer)
-    assert "transactional" not in result.mistake_ids()
-
-
-def test_an_ask_far_from_a_first_meeting_is_not_an_ask_at_once(scorer: Scorer) -> None:
-    story = (
+        "meeting. Last year that approach led to 12 partner-sourced deals worth 1.1M.",
+        # The first meeting here is the client's, long after the ask was earned.
         "I had sent a broker four clients over two years without asking for anything. When he "
         "mentioned a client with a supply problem, I asked for a warm intro, and met the client "
         "with our product lead so we could answer the technical questions in the first meeting. "
-        "We signed a $180K contract in March."
-    )
-    result = scorer.score("referral-requests", story)
+        "We signed a $180K contract in March.",
+    ],
+)
+def test_asks_that_are_not_made_at_once_are_not_transactional(scorer: Scorer, answer: str) -> None:
+    result = scorer.score("referral-requests", answer)
     assert "transactional" not in result.mistake_ids()
 
 
