@@ -31,6 +31,7 @@ from coach.cli.history_common import (
     question_filter,
     store_errors,
 )
+from coach.clock import clock
 from coach.content import ContentPack, Question
 from coach.report import build_report, render_html, render_markdown
 from coach.scoring import ScoreResult
@@ -143,11 +144,7 @@ def run_history(args: argparse.Namespace) -> int:
 def _history_table(attempts: list[Attempt]) -> str:
     rows = [("ID", "DATE", "CANDIDATE", "QUESTION", "MODE", "GRADE", "SCORE", "TIME", "NOTE")]
     for a in attempts:
-        taken = (
-            f"{int(a.seconds_taken) // 60}:{int(a.seconds_taken) % 60:02d}"
-            if (a.seconds_taken is not None)
-            else ""
-        )
+        taken = clock(a.seconds_taken) if a.seconds_taken is not None else ""
         note = " ".join(a.coach_note.split())
         rows.append(
             (

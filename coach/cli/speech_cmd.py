@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from coach.cli.common import UsageError, add_content_option, fail, load_content
+from coach.clock import clock
 from coach.content import ContentPack, Question
 from coach.speech import (
     Delivery,
@@ -22,7 +23,7 @@ from coach.speech import (
     analyze,
     transcribe,
 )
-from coach.speech.delivery import LONG_PAUSE_S, WPM_AIM, clock
+from coach.speech.delivery import LONG_PAUSE_S, WPM_AIM
 
 
 def register(subparsers: Any) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from coach.clock import clock as to_clock
 from coach.report.model import GRADE_WORDS, AttemptLike
 
 
@@ -25,10 +26,7 @@ def period(first: datetime, last: datetime) -> str:
 
 
 def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = int(round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
+    return "" if seconds is None else to_clock(seconds)
 
 
 def grade_word(grade: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
+from coach.clock import clock
 from coach.content import STAR_PARTS
 from coach.content.models import Grading, Parts
 from coach.scoring.prepared import ramp
@@ -138,14 +139,9 @@ def notes(
         minutes = word_count / grading.speaking_pace_wpm
         found.append(
             f"far too long to say: about {minutes:.0f} minutes at {grading.speaking_pace_wpm:g} "
-            f"words a minute, against a target of {_clock(target_seconds)}; the grade stops at "
+            f"words a minute, against a target of {clock(target_seconds)}; the grade stops at "
             f"{grading.too_long_max_grade} until it is cut to one story"
         )
     if not order_ok:
         found.append("the STAR parts come out of order; tell the story situation to result")
     return tuple(found)
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
+from coach.clock import clock
 from coach.speech.spoken_words import Filler, find_fillers, spoken_word_count
 from coach.speech.transcript import Transcript, Word
 
@@ -250,10 +251,6 @@ def find_pauses(words: Sequence[Word], min_length: float = LONG_PAUSE_S) -> list
 # ------------------------------------------------------------------ notes
 
 
-def clock(seconds: float) -> str:
-    """1:05 style, for people."""
-    total = round(seconds)
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def _notes(

@@ -25,13 +25,13 @@ from textual import work
 from textual.app import SystemCommand
 from textual.timer import Timer
 
+from coach.clock import clock
 from coach.speech import (
     NoMicrophone,
     Recorder,
     Recording,
     SpeechError,
 )
-from coach.speech.delivery import clock
 from coach.tui.drafts import Draft
 from coach.tui.screens.audio_file import AudioFileScreen
 from coach.tui.screens.speech_transcription import TranscribingScreen, has_words

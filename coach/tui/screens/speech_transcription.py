@@ -17,6 +17,7 @@ from textual import work
 from textual.screen import Screen
 from textual.widgets import TextArea
 
+from coach.clock import clock
 from coach.content import Question
 from coach.speech import (
     Recording,
@@ -24,7 +25,6 @@ from coach.speech import (
     TranscriptionCancelled,
     transcribe,
 )
-from coach.speech.delivery import clock
 from coach.tui.drafts import Draft
 from coach.tui.services import Services
 from coach.tui.stopwatch import Stopwatch

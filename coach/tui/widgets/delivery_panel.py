@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from textual.content import Content
 from textual.widgets import Static
 
+from coach.clock import clock
 from coach.speech import Delivery, Filler, Pause
 from coach.speech.delivery import (
     FILLERS_PER_MIN_MAX,
@@ -21,7 +22,6 @@ from coach.speech.delivery import (
     WPM_AIM,
     WPM_FAST,
     WPM_SLOW,
-    clock,
 )
 from coach.tui.labels import PASS_MARK
 
