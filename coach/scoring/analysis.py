@@ -294,9 +294,8 @@ class Analysis:
         )
         grade, capped = grade_for(grading, overall, off_topic, star["result"].present)
         target_seconds = self.p.question.target_seconds
-        grade = cap_too_long(
-            grading, grade, too_long_to_say(grading, self.word_count, target_seconds)
-        )
+        too_long = too_long_to_say(grading, self.word_count, target_seconds)
+        grade = cap_too_long(grading, grade, too_long)
         if off_topic:
             criteria, star = mark_off_topic(criteria, star)
         return ScoreResult(
@@ -326,8 +325,7 @@ class Analysis:
                 off_topic=off_topic,
                 capped=capped,
                 order_ok=order_ok,
-                word_count=self.word_count,
-                target_seconds=target_seconds,
+                too_long=(self.word_count, target_seconds) if too_long else None,
                 someone_elses=someone_elses_story(self.facts),
                 plans_only=only_plans(self.facts),
                 only_we=only_we(self.facts),

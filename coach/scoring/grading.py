@@ -100,8 +100,7 @@ def notes(
     off_topic: bool,
     capped: bool,
     order_ok: bool,
-    word_count: int = 0,
-    target_seconds: float | None = None,
+    too_long: tuple[int, float] | None = None,
     someone_elses: bool = False,
     plans_only: bool = False,
     only_we: bool = False,
@@ -135,7 +134,8 @@ def notes(
             f"no result: the grade stops at {grading.no_result_max_grade} until the story "
             "says how it ended"
         )
-    if target_seconds is not None and too_long_to_say(grading, word_count, target_seconds):
+    if too_long is not None:  # the answer's words and the question's target seconds
+        word_count, target_seconds = too_long
         minutes = word_count / grading.speaking_pace_wpm
         found.append(
             f"far too long to say: about {minutes:.0f} minutes at {grading.speaking_pace_wpm:g} "
