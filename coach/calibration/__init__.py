@@ -17,6 +17,7 @@ from coach.calibration.labels import (
     parse_labels,
 )
 from coach.calibration.metrics import BinaryFigures, GradeFigures
+from coach.calibration.params import Params
 from coach.calibration.report import Disagreement, Flag, Report, build_report
 from coach.calibration.rubric_files import (
     RubricChange,
@@ -26,7 +27,7 @@ from coach.calibration.rubric_files import (
     write_rubric,
     write_tuned_pack,
 )
-from coach.calibration.scored import Machine, Params, ScoredSet, build_scored_set, score_labels
+from coach.calibration.scored import Machine, ScoredSet, build_scored_set, score_labels
 from coach.calibration.suggest import DEFAULT_FOLDS, Suggestions, suggest
 
 __all__ = [

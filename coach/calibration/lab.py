@@ -21,6 +21,7 @@ import numpy as np
 
 from coach.calibration.labels import LabelRecord
 from coach.calibration.metrics import BinaryFigures, binary_figures, quadratic_weighted_kappa
+from coach.calibration.params import Params
 from coach.calibration.report import Disagreement, Report, build_report
 from coach.calibration.rubric_files import (
     RubricChange,
@@ -30,7 +31,7 @@ from coach.calibration.rubric_files import (
     write_rubric,
     write_tuned_pack,
 )
-from coach.calibration.scored import Machine, Params, ScoredSet
+from coach.calibration.scored import Machine, ScoredSet
 from coach.calibration.suggest import DEFAULT_FOLDS, Suggestions, suggest
 from coach.content import ALL_IDS
 from coach.scoring import ScoreResult

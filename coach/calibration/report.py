@@ -17,7 +17,8 @@ from coach.calibration.metrics import (
     grade_figures,
     mean_figures,
 )
-from coach.calibration.scored import THRESHOLD_IDS, Machine, Params, ScoredSet
+from coach.calibration.params import THRESHOLD_IDS, Params
+from coach.calibration.scored import Machine, ScoredSet
 from coach.content import ALL_IDS
 
 QWK_FLOOR = 0.70  # below this, automated grades should not be used on their own

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from coach.calibration.labels import node_lines
-from coach.calibration.scored import Params
+from coach.calibration.params import Params
 from coach.content import (
     CRITERION_IDS,
     MISTAKE_IDS,

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.calibration.scored import THRESHOLD_IDS, Params, ScoredSet
+from coach.calibration.params import THRESHOLD_IDS, Params
+from coach.calibration.scored import ScoredSet
 from coach.calibration.suggest_cutoffs import CutoffSuggestion, suggest_cutoffs
 from coach.calibration.suggest_thresholds import IntArray, ThresholdSuggestion, suggest_threshold
 from coach.content import ALL_IDS

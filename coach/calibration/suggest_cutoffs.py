@@ -12,7 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.calibration.metrics import GRADES, GradeFigures, grade_figures
-from coach.calibration.scored import FloatArray, Params, ScoredSet
+from coach.calibration.params import FloatArray, Params
+from coach.calibration.scored import ScoredSet
 from coach.calibration.suggest_thresholds import MIN_GAIN, IntArray, fit_threshold_on
 
 SMD_GAIN = 0.05  # or, instead of MIN_GAIN, bring the grade means this much closer (in SDs)

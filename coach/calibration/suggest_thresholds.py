@@ -13,7 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.calibration.metrics import BinaryFigures, binary_figures
-from coach.calibration.scored import THRESHOLD_IDS, FloatArray, Params, ScoredSet
+from coach.calibration.params import THRESHOLD_IDS, FloatArray, Params
+from coach.calibration.scored import ScoredSet
 from coach.content import ALL_IDS
 
 MIN_GAIN = 0.01  # a suggestion must beat the current rubric by this much, cross-validated

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from coach.calibration import LabelRecord, Params, ScoredSet
-from coach.calibration.scored import THRESHOLD_IDS, Overrides
+from coach.calibration.params import THRESHOLD_IDS, Overrides
 from coach.content import ALL_IDS, MISTAKE_IDS, ContentPack
 from coach.locations import bundled_content_dir
 from coach.scoring import Scorer

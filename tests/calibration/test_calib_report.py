@@ -15,7 +15,7 @@ from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
 from coach.calibration import Lab, Params, ScoredSet, build_report, suggest
-from coach.calibration.scored import THRESHOLD_IDS, Overrides
+from coach.calibration.params import THRESHOLD_IDS, Overrides
 from coach.calibration.suggest_cutoffs import equipercentile_cutoffs, fit_cutoffs
 from coach.calibration.suggest_thresholds import fit_threshold
 from coach.content import ALL_IDS, CRITERION_IDS, STAR_PARTS, ContentPack
